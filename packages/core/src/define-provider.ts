@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+import type { Deadline } from './deadline.js';
+import type { Event } from './event.js';
+import type { HttpRequest, HttpResponse } from './http/http-transport.js';
+import type { ResolvedSpec } from './provider-spec.js';
+import type { ProviderType } from './provider-types.js';
+import type { Redactor } from './redaction.js';
+
+/** What `encode` shows for one request or message `post` would send (secrets redacted). */
+export type EncodedMessage =
+  | { transport: 'http'; method: string; url: string; headers: Record<string, string>; body: string }
+  | { transport: 'nats'; server: string; subject: string; body: string }
+  | { transport: 'pubsub'; project: string; topic: string; body: string; attributes: Record<string, string> }
+  | {
+      transport: 'eventhub';
+      namespace?: string;
+      hub: string;
+      body: string;
+      properties?: Record<string, unknown>;
+    }
+  | { transport: 'sentry'; dsn: string; body: string }
+  | { transport: 'otlp'; url: string; headers: Record<string, string>; body: string };
+
+/** A provider's output: HTTP requests (sent by the core transport) or messages for its own connection. */
+export type OutgoingMessage = HttpRequest | Exclude<EncodedMessage, { transport: 'http' }>;
+
+/** The resolved spec plus the provider's own fields, as its schema parsed them. */
+export type ProviderConfig<Shape extends z.ZodRawShape = Record<never, never>> = Omit<
+  ResolvedSpec,
+  keyof Shape
+> &
+  z.output<z.ZodObject<Shape>>;
+
+/** A live connection of a non-HTTP provider (a broker client, an SDK client). */
+export interface ProviderConnection {
+  deliver(message: OutgoingMessage, deadline: Deadline): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SendContext<Config> {
+  spec: Config;
+  deadline: Deadline;
+  /** The notifier's HTTP client: retries, timeout, proxy, TLS, redaction. */
+  http: { send(request: HttpRequest): Promise<HttpResponse> };
+  /** Present when the provider defines `connect`. */
+  connection: ProviderConnection | undefined;
+  redactor: Redactor;
+}
+
+export interface ConnectContext {
+  redactor: Redactor;
+  deadline: Deadline;
+}
+
+export interface ProviderDefinition<Shape extends z.ZodRawShape = Record<never, never>> {
+  type: ProviderType;
+  /** Other spellings accepted for `type` (`incidentio`). */
+  aliases?: readonly string[];
+  /**
+   * This type's fields and requirements, checked against the resolved spec at `createNotifier`
+   * (e.g. `{ address: httpAddress, token: requiredString('the HMAC key') }`). Fields the common
+   * spec lacks become accepted spec fields.
+   */
+  spec?: Shape;
+  /** Names of this type's own fields whose values are secrets, to redact them everywhere. */
+  secretFields?: readonly string[];
+  /**
+   * Pure: what `post` sends for this event, with no I/O. Providers whose sending depends on a
+   * read (an existing status, a comment to update) return the write they would make if the
+   * read found nothing, and implement `send`.
+   */
+  encode(event: Event, spec: ProviderConfig<Shape>): OutgoingMessage[] | Promise<OutgoingMessage[]>;
+  /** Opens the provider's SDK or broker client, on the first `post`. */
+  connect?(spec: ProviderConfig<Shape>, context: ConnectContext): Promise<ProviderConnection>;
+  /** Custom delivery; the default sends every message `encode` returns, in order. */
+  send?(event: Event, context: SendContext<ProviderConfig<Shape>>): Promise<void>;
+}
+
+/** Declares a provider type: identity at the top, then spec, encode and send. */
+export function defineProvider<Shape extends z.ZodRawShape = Record<never, never>>(
+  definition: ProviderDefinition<Shape>,
+): ProviderDefinition<Shape> {
+  return definition;
+}
+
+// Definitions are stored without their precise shape.
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of any shape
+export type AnyProviderDefinition = ProviderDefinition<any>;

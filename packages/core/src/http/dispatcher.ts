@@ -1,0 +1,35 @@
+import type { Dispatcher } from 'undici';
+import type { TlsOptions } from '../provider-spec.js';
+
+const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'];
+
+/**
+ * The keep-alive connection pool of one notifier. undici is imported here, on the first send,
+ * because importing it costs ~100 ms that a notifier which never posts should not pay.
+ */
+export async function createDispatcher(options: {
+  proxy?: string | undefined;
+  tls?: TlsOptions | undefined;
+}): Promise<Dispatcher> {
+  const { Agent, EnvHttpProxyAgent, ProxyAgent } = await import('undici');
+  const tls = options.tls ? { ...options.tls } : undefined;
+  if (options.proxy) {
+    const proxy = new URL(options.proxy);
+    const token =
+      proxy.username || proxy.password
+        ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
+        : undefined;
+    proxy.username = '';
+    proxy.password = '';
+    return new ProxyAgent({
+      uri: proxy.toString(),
+      ...(token ? { token } : {}),
+      ...(tls ? { requestTls: tls } : {}),
+    });
+  }
+  // Like Go's default transport: without an explicit proxy, HTTP(S)_PROXY and NO_PROXY apply.
+  if (PROXY_VARIABLES.some((name) => process.env[name])) {
+    return new EnvHttpProxyAgent(tls ? { connect: tls, requestTls: tls } : {});
+  }
+  return new Agent(tls ? { connect: tls } : {});
+}

@@ -1,0 +1,327 @@
+import type { Dispatcher } from 'undici';
+import type { Deadline } from '../deadline.js';
+import { NotifierError, type NotifierErrorCode } from '../errors.js';
+import type { ResolvedSpec } from '../provider-spec.js';
+import type { ProviderType } from '../provider-types.js';
+import type { Redactor } from '../redaction.js';
+import { createDispatcher } from './dispatcher.js';
+import { hasHeader, mergeHeaders } from './headers.js';
+import {
+  backoffDelayMs,
+  isRetryableStatus,
+  isRetryableTransportError,
+  proxyRefusalStatus,
+  retryAfterMs,
+} from './retry-policy.js';
+
+/** One HTTP request a provider wants made: the `http` form of what `encode` returns. */
+export interface HttpRequest {
+  transport: 'http';
+  method: string;
+  /** May carry `user:pass@`: it becomes Basic auth unless an Authorization header is set. */
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  /** Headers computed again for each attempt, e.g. a signature over a timestamp. */
+  attemptHeaders?: () => Record<string, string>;
+  /** Looks at a 2xx answer; a returned reason makes it a `REJECTED` error (Slack's `ok: false`). */
+  rejectReason?: (response: HttpResponse) => string | undefined;
+  /** Read the response body and return it (for providers that use the answer). */
+  readResponse?: boolean;
+  /** The URL's path and query are a credential (Slack or Discord webhooks): never show them. */
+  secretPath?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Empty unless the request asked to read it or has a `rejectReason`. */
+  body: string;
+}
+
+export interface AttemptInfo {
+  providerType: ProviderType;
+  /** 1 for the first attempt. */
+  attempt: number;
+  method: string;
+  /** Redacted. */
+  url: string;
+  status?: number;
+  error?: NotifierError;
+  durationMs: number;
+  /** Set when another attempt follows after this many milliseconds. */
+  retryInMs?: number;
+}
+
+export interface HttpTransportOptions {
+  spec: Pick<ResolvedSpec, 'type' | 'proxy' | 'tls' | 'retry'>;
+  redactor: Redactor;
+  dispatcher?: Dispatcher | undefined;
+  onAttempt?: ((info: AttemptInfo) => void) | undefined;
+}
+
+/** What a request becomes once, before its attempts: parsed URL, auth from userinfo, body bytes. */
+interface PreparedRequest {
+  origin: string;
+  path: string;
+  shownUrl: string;
+  method: string;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+}
+
+/** A failed attempt: the error to throw, and its detail without the `METHOD url:` prefix. */
+interface Failure {
+  error: NotifierError;
+  detail: string;
+  retryAfter?: number | undefined;
+}
+
+const ERROR_BODY_LIMIT = 4 * 1024;
+const RESPONSE_BODY_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Flux's HTTP client over undici: keep-alive pool per notifier, retries with back-off and
+ * Retry-After, one deadline over everything, no redirects, errors that name what happened
+ * without showing a secret.
+ */
+export class HttpTransport {
+  private dispatcher: Promise<Dispatcher> | undefined;
+  private readonly ownsDispatcher: boolean;
+
+  constructor(private readonly options: HttpTransportOptions) {
+    this.ownsDispatcher = options.dispatcher === undefined;
+    if (options.dispatcher) this.dispatcher = Promise.resolve(options.dispatcher);
+  }
+
+  async send(request: HttpRequest, deadline: Deadline): Promise<HttpResponse> {
+    const prepared = this.prepare(request);
+    const { retry, type } = this.options.spec;
+    this.dispatcher ??= createDispatcher(this.options.spec);
+    const dispatcher = await this.dispatcher;
+    let last: Failure | undefined;
+
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      let outcome: { response: HttpResponse } | Failure;
+      try {
+        outcome = await this.attempt(dispatcher, prepared, request, deadline);
+      } catch (error) {
+        if (deadline.abortedBy) throw this.deadlineError(prepared, deadline, attempt, last, error);
+        outcome = this.failure('NETWORK', prepared, describeTransportError(error), {
+          retryable: isRetryableTransportError(error),
+          status: proxyRefusalStatus(error),
+          cause: error,
+        });
+      }
+      const durationMs = performance.now() - started;
+      const report = (extra: Partial<AttemptInfo>) =>
+        this.options.onAttempt?.({
+          providerType: type,
+          attempt,
+          method: prepared.method,
+          url: prepared.shownUrl,
+          durationMs,
+          ...extra,
+        });
+
+      if ('response' in outcome) {
+        report({ status: outcome.response.status });
+        return outcome.response;
+      }
+      last = outcome;
+      const { error } = outcome;
+      const status = error.status === undefined ? {} : { status: error.status };
+      if (!error.retryable || attempt > retry.retries) {
+        report({ ...status, error });
+        throw attempt > 1
+          ? this.error(error.code, prepared, `${outcome.detail} (after ${attempt} attempts)`, error)
+          : error;
+      }
+      const delay = outcome.retryAfter ?? backoffDelayMs(attempt - 1, retry);
+      report({ ...status, error, retryInMs: delay });
+      if (delay >= deadline.remainingMs()) {
+        // No attempt can start before the deadline: say so now instead of sleeping into it.
+        throw this.deadlineError(prepared, deadline, attempt, last, undefined, delay);
+      }
+      await deadline.sleep(delay);
+      if (deadline.abortedBy) throw this.deadlineError(prepared, deadline, attempt, last);
+    }
+  }
+
+  async close(): Promise<void> {
+    const dispatcher = this.dispatcher;
+    this.dispatcher = undefined;
+    if (dispatcher && this.ownsDispatcher) await (await dispatcher).close();
+  }
+
+  private prepare(request: HttpRequest): PreparedRequest {
+    const url = new URL(request.url);
+    let headers = request.headers;
+    if ((url.username || url.password) && !hasHeader(headers, 'authorization')) {
+      // Go's client sends userinfo as Basic auth; undici refuses URLs that carry it.
+      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      headers = mergeHeaders(headers, {
+        Authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
+      });
+    }
+    url.username = '';
+    url.password = '';
+    return {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      shownUrl: this.options.redactor.url(request.url, { secretPath: request.secretPath ?? false }),
+      method: request.method,
+      headers,
+      body: request.body === undefined ? undefined : Buffer.from(request.body),
+    };
+  }
+
+  private async attempt(
+    dispatcher: Dispatcher,
+    prepared: PreparedRequest,
+    request: HttpRequest,
+    deadline: Deadline,
+  ): Promise<{ response: HttpResponse } | Failure> {
+    const headers = request.attemptHeaders
+      ? mergeHeaders(prepared.headers, request.attemptHeaders())
+      : prepared.headers;
+    const answer = await dispatcher.request({
+      origin: prepared.origin,
+      path: prepared.path,
+      method: prepared.method as Dispatcher.HttpMethod,
+      headers,
+      body: prepared.body,
+      signal: deadline.signal,
+    });
+    const status = answer.statusCode;
+
+    if (status >= 200 && status < 300) {
+      const mustRead = request.readResponse || request.rejectReason !== undefined;
+      let body = '';
+      if (mustRead) body = await readBody(answer.body, RESPONSE_BODY_LIMIT);
+      else await answer.body.dump();
+      const response: HttpResponse = { status, headers: answer.headers, body };
+      const reason = request.rejectReason?.(response);
+      if (reason !== undefined) {
+        return this.failure(
+          'REJECTED',
+          prepared,
+          `HTTP ${status} but the service refused the message: ${reason}`,
+          {
+            status,
+          },
+        );
+      }
+      return { response };
+    }
+
+    if (status >= 300 && status < 400) {
+      await answer.body.dump();
+      const location = answer.headers.location;
+      const target = typeof location === 'string' ? ` to ${this.showLocation(location, prepared)}` : '';
+      return this.failure('HTTP_STATUS', prepared, `HTTP ${status}: redirect${target} not followed`, {
+        status,
+      });
+    }
+
+    const body = await readBody(answer.body, ERROR_BODY_LIMIT);
+    const retryable = isRetryableStatus(status);
+    const detail = body.trim() ? `HTTP ${status}: ${body.trim()}` : `HTTP ${status}`;
+    return {
+      ...this.failure('HTTP_STATUS', prepared, detail, { status, retryable }),
+      retryAfter: retryable ? retryAfterMs(status, answer.headers['retry-after']) : undefined,
+    };
+  }
+
+  private showLocation(location: string, prepared: PreparedRequest): string {
+    try {
+      return this.options.redactor.url(new URL(location, prepared.origin));
+    } catch {
+      return '<invalid location>';
+    }
+  }
+
+  private deadlineError(
+    prepared: PreparedRequest,
+    deadline: Deadline,
+    attempts: number,
+    last: Failure | undefined,
+    interrupted?: unknown,
+    nextDelayMs?: number,
+  ): NotifierError {
+    const after = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+    if (deadline.abortedBy === 'caller') {
+      return this.error('ABORTED', prepared, `aborted by the caller (${after})`, {
+        cause: last?.error ?? interrupted,
+      });
+    }
+    const next = nextDelayMs === undefined ? '' : `; the next attempt was due in ${formatMs(nextDelayMs)}`;
+    const lastSeen = last ? `; last: ${last.detail}` : '';
+    return this.error(
+      'TIMEOUT',
+      prepared,
+      `timed out after ${formatMs(deadline.timeoutMs)} (${after}${next}${lastSeen})`,
+      {
+        status: last?.error.status,
+        retryable: true,
+        cause: last?.error,
+      },
+    );
+  }
+
+  private failure(
+    code: NotifierErrorCode,
+    prepared: PreparedRequest,
+    detail: string,
+    options: { status?: number | undefined; retryable?: boolean; cause?: unknown } = {},
+  ): Failure {
+    return { error: this.error(code, prepared, detail, options), detail };
+  }
+
+  private error(
+    code: NotifierErrorCode,
+    prepared: PreparedRequest,
+    detail: string,
+    options: { status?: number | undefined; retryable?: boolean; cause?: unknown } = {},
+  ): NotifierError {
+    const { redactor, spec } = this.options;
+    return new NotifierError(code, redactor.text(`${prepared.method} ${prepared.shownUrl}: ${detail}`), {
+      providerType: spec.type,
+      status: options.status,
+      retryable: options.retryable ?? false,
+      cause: options.cause instanceof NotifierError ? options.cause : redactor.error(options.cause),
+    });
+  }
+}
+
+function describeTransportError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
+  const codes = [code, causeCode].filter((value): value is string => typeof value === 'string');
+  return codes.length > 0 ? `${error.message} (${[...new Set(codes)].join(', ')})` : error.message;
+}
+
+async function readBody(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    if (size + buffer.length > limit) {
+      chunks.push(buffer.subarray(0, limit - size));
+      break; // leaving the loop destroys the stream: the rest is not worth the wait
+    }
+    chunks.push(buffer);
+    size += buffer.length;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0
+    ? `${ms / 1000}s`
+    : ms >= 1000
+      ? `${(ms / 1000).toFixed(1)}s`
+      : `${Math.round(ms)}ms`;
+}

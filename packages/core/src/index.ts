@@ -1,0 +1,51 @@
+export { Deadline } from './deadline.js';
+export type {
+  AnyProviderDefinition,
+  ConnectContext,
+  EncodedMessage,
+  OutgoingMessage,
+  ProviderConfig,
+  ProviderConnection,
+  ProviderDefinition,
+  SendContext,
+} from './define-provider.js';
+export { defineProvider } from './define-provider.js';
+export { hasChangeRequestKey, hasCommitKey, isCommitStatusUpdate, shouldDeliver } from './delivery-rules.js';
+export { parseDurationMs } from './duration.js';
+export type { NotifierErrorCode, NotifierErrorOptions } from './errors.js';
+export { isNotifierError, NotifierError } from './errors.js';
+export type { Event, ObjectReference, Severity } from './event.js';
+export { eventSchema, parseEvent, parseFluxTimestamp } from './event.js';
+export type { AlertMetadata, MetadataConflict, NormalizeOptions } from './event-metadata.js';
+export { EVENT_METADATA_PREFIX, getRevision, groupOf, normalizeEventMetadata } from './event-metadata.js';
+export { compareUtf8, encodeFluxEventJson } from './flux-event-json.js';
+export { hasHeader, mergeHeaders } from './http/headers.js';
+export type { AttemptInfo, HttpRequest, HttpResponse } from './http/http-transport.js';
+export type { CreateNotifier, CreateOptions, Notifier } from './notifier.js';
+export { configureProvider, createNotifierFactory } from './notifier.js';
+export { importOptionalPeer } from './optional-peer.js';
+export type {
+  ProviderIdentity,
+  ProviderSpec,
+  ResolvedSpec,
+  RetryOptions,
+  TlsOptions,
+} from './provider-spec.js';
+export {
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT_MS,
+  invalidSpec,
+  isHttpUrl,
+  MAX_FIELD_LENGTH,
+  resolveProviderSpec,
+} from './provider-spec.js';
+export type { BuiltinProviderType, ProviderCategory, ProviderType } from './provider-types.js';
+export {
+  changeRequestProviderTypes,
+  commitStatusProviderTypes,
+  fluxProviderTypes,
+  providerCategoryOf,
+  providerTypeAliases,
+} from './provider-types.js';
+export { REDACTED, Redactor } from './redaction.js';
+export { httpAddress, requiredString } from './spec-fields.js';

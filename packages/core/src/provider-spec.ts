@@ -1,0 +1,268 @@
+import { z } from 'zod';
+import { MAX_TIMEOUT_MS, parseDurationMs } from './duration.js';
+import { NotifierError } from './errors.js';
+import type { Event } from './event.js';
+import { mergeHeaders } from './http/headers.js';
+import type { ProviderType } from './provider-types.js';
+import { providerCategoryOf } from './provider-types.js';
+import { parseSecretHeaders, SecretHeadersError } from './secret-headers.js';
+import { formatZodIssues } from './zod-issues.js';
+
+export interface TlsOptions {
+  /** PEM CA bundle; when set, only these roots are trusted (like certSecretRef's `ca.crt`). */
+  ca?: string;
+  /** PEM client certificate (`tls.crt`), with `key`, for mutual TLS. */
+  cert?: string;
+  /** PEM private key of `cert` (`tls.key`). */
+  key?: string;
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 4 (Flux: 5 attempts). */
+  retries?: number;
+  /** Back-off before the first retry, doubled for each next one. Default 2000. */
+  minDelayMs?: number;
+  /** Ceiling of the back-off. Default 30000. */
+  maxDelayMs?: number;
+}
+
+export interface ProviderIdentity {
+  uid?: string;
+  name?: string;
+  namespace?: string;
+}
+
+/** A Flux Provider, flattened: its spec fields, its Secret's data and its identity. */
+export interface ProviderSpec {
+  type: ProviderType;
+  address?: string;
+  channel?: string;
+  username?: string;
+  password?: string;
+  token?: string;
+  /** Extra HTTP headers (Pub/Sub: message attributes); `secret.headers` is merged over it, key by key. */
+  headers?: Record<string, string>;
+  /** HTTP(S) proxy URL, may carry `user:pass`. */
+  proxy?: string;
+  /** Go duration (`30s`, `1m30s`, `500ms`) or milliseconds; bounds the whole `post`. Default 15s. */
+  timeout?: string | number;
+  /**
+   * A Flux Secret's data. `address`, `token`, `username`, `password`, `proxy` and `headers` (a
+   * YAML map) override the fields above; values are trimmed. Provider-specific keys are read from here too.
+   */
+  secret?: Record<string, string>;
+  tls?: TlsOptions;
+  /** Git commit-status types: the status id, or a function of the event computing it. */
+  commitStatus?: string | ((event: Event) => string);
+  /** Identity of the Provider object. */
+  provider?: ProviderIdentity;
+  retry?: RetryOptions;
+}
+
+/** The spec after the Secret was applied and defaults filled in: what providers read. */
+export interface ResolvedSpec {
+  type: ProviderType;
+  address?: string;
+  channel?: string;
+  username?: string;
+  password?: string;
+  token?: string;
+  headers: Record<string, string>;
+  proxy?: string;
+  timeoutMs: number;
+  tls?: TlsOptions;
+  commitStatus?: string | ((event: Event) => string);
+  provider: ProviderIdentity;
+  retry: Required<RetryOptions>;
+  /** The whole Secret, for provider-specific keys. */
+  secret: Record<string, string>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_RETRY: Required<RetryOptions> = { retries: 4, minDelayMs: 2_000, maxDelayMs: 30_000 };
+/** Flux's limit on `address`, `channel`, `username` and `proxy`. */
+export const MAX_FIELD_LENGTH = 2048;
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[^\r\n\0]*$/;
+const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
+
+const pem = (what: string) => z.string().regex(PEM, `must be a PEM-encoded ${what}`);
+
+const headersSchema = z.record(z.string(), z.string()).superRefine((headers, context) => {
+  const seen = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) {
+      context.addIssue({ code: 'custom', message: `${JSON.stringify(name)} is not a valid header name` });
+    } else if (seen.has(name.toLowerCase())) {
+      context.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(name)} is given twice (header names ignore case)`,
+      });
+    }
+    seen.add(name.toLowerCase());
+    if (!HEADER_VALUE.test(value)) {
+      context.addIssue({
+        code: 'custom',
+        message: `the value of ${JSON.stringify(name)} must not contain line breaks`,
+      });
+    }
+  }
+});
+
+// What the caller may pass: types and formats of each field. Provider schemas add their own
+// fields and requirements on the resolved spec.
+const specFieldsSchema = {
+  type: z.string(),
+  address: z.string().optional(),
+  channel: z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  token: z.string().optional(),
+  headers: headersSchema.optional(),
+  proxy: z.string().optional(),
+  timeout: z
+    .union([z.string(), z.number()])
+    .optional()
+    .refine((value) => {
+      if (value === undefined) return true;
+      const ms = parseDurationMs(value);
+      return ms > 0 && ms <= MAX_TIMEOUT_MS;
+    }, 'must be a Go duration such as 30s, 1m30s or 500ms, or a positive number of milliseconds'),
+  secret: z.record(z.string(), z.string()).optional(),
+  tls: z
+    .strictObject({
+      ca: pem('certificate').optional(),
+      cert: pem('certificate').optional(),
+      key: pem('private key').optional(),
+    })
+    .optional()
+    .refine(
+      (tls) => !tls || Boolean(tls.cert) === Boolean(tls.key),
+      'tls.cert and tls.key must be given together',
+    ),
+  commitStatus: z.union([z.string().min(1, 'must not be empty'), z.function()]).optional(),
+  provider: z
+    .strictObject({
+      uid: z.string().optional(),
+      name: z.string().optional(),
+      namespace: z.string().optional(),
+    })
+    .optional(),
+  retry: z
+    .strictObject({
+      retries: z.number().int().min(0).max(20).optional(),
+      minDelayMs: z.number().min(0).optional(),
+      maxDelayMs: z.number().min(0).optional(),
+    })
+    .optional(),
+};
+
+const lengthLimited = (field: string) =>
+  z.string().max(MAX_FIELD_LENGTH, `${field} exceeds the maximum length of ${MAX_FIELD_LENGTH}`).optional();
+
+/** Checks that hold for every type once the Secret is applied. */
+export const resolvedSpecShape = {
+  address: lengthLimited('address'),
+  channel: lengthLimited('channel'),
+  username: lengthLimited('username'),
+  proxy: z
+    .string()
+    .max(MAX_FIELD_LENGTH)
+    .refine(isHttpUrl, 'must be an absolute http(s) URL (socks proxies are not supported)')
+    .optional(),
+  headers: headersSchema,
+};
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export function invalidSpec(type: ProviderType, detail: string): NotifierError {
+  return new NotifierError('INVALID_SPEC', `invalid ${type} provider spec: ${detail}`, {
+    providerType: type,
+  });
+}
+
+/**
+ * Checks the fields every spec shares and applies the Secret the way notification-controller
+ * does (event_handlers.go `createNotifier`), with the two fixes DECISIONS.md asks for: values
+ * are trimmed, and username and password stand on their own.
+ * `extraFields` are the provider's own field names, accepted as they are.
+ */
+export function resolveProviderSpec(
+  input: unknown,
+  type: ProviderType,
+  extraFields: readonly string[],
+): ResolvedSpec {
+  const shape: Record<string, z.ZodType> = { ...specFieldsSchema };
+  for (const field of extraFields) shape[field] ??= z.unknown();
+  const parsed = z.strictObject(shape).safeParse(input);
+  if (!parsed.success) throw invalidSpec(type, formatZodIssues(parsed.error.issues));
+  const spec = parsed.data as ProviderSpec & Record<string, unknown>;
+  const secret = spec.secret ?? {};
+  const fromSecret = (key: string): string | undefined =>
+    Object.hasOwn(secret, key) ? secret[key] : undefined;
+
+  let headers = spec.headers ?? {};
+  const secretHeaders = fromSecret('headers');
+  if (secretHeaders !== undefined) {
+    try {
+      headers = mergeHeaders(headers, parseSecretHeaders(secretHeaders));
+    } catch (error) {
+      if (error instanceof SecretHeadersError) throw invalidSpec(type, `secret.headers: ${error.message}`);
+      throw error;
+    }
+  }
+
+  const secretAddress = fromSecret('address');
+  if (secretAddress !== undefined && Buffer.byteLength(secretAddress) > MAX_FIELD_LENGTH) {
+    throw invalidSpec(type, `secret.address: exceeds the maximum length of ${MAX_FIELD_LENGTH} bytes`);
+  }
+
+  const resolved: ResolvedSpec & Record<string, unknown> = {
+    ...spec,
+    type,
+    headers,
+    timeoutMs: spec.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDurationMs(spec.timeout),
+    provider: spec.provider ?? {},
+    retry: { ...DEFAULT_RETRY, ...spec.retry },
+    secret,
+  };
+  delete resolved.timeout;
+  // A present-but-empty Secret address clears spec.address, as upstream.
+  assignTrimmed(resolved, 'address', secretAddress ?? spec.address);
+  assignTrimmed(resolved, 'token', fromSecret('token') ?? spec.token);
+  assignTrimmed(resolved, 'username', fromSecret('username') ?? spec.username);
+  assignTrimmed(resolved, 'password', fromSecret('password') ?? spec.password);
+  assignTrimmed(resolved, 'proxy', fromSecret('proxy') ?? spec.proxy);
+
+  const tls = spec.tls ?? (providerCategoryOf(type) === 'commit-status' ? tlsFromSecret(secret) : undefined);
+  if (tls) resolved.tls = tls;
+  else delete resolved.tls;
+
+  if (resolved.retry.maxDelayMs < resolved.retry.minDelayMs) {
+    throw invalidSpec(type, 'retry.maxDelayMs: must not be less than retry.minDelayMs');
+  }
+  return resolved;
+}
+
+function assignTrimmed(target: Record<string, unknown>, key: string, value: string | undefined): void {
+  const trimmed = value?.trim();
+  if (trimmed) target[key] = trimmed;
+  else delete target[key];
+}
+
+/** Commit-status types read TLS material from their main Secret (`ca.crt`, `tls.crt`, `tls.key`, legacy names). */
+function tlsFromSecret(secret: Record<string, string>): TlsOptions | undefined {
+  const ca = secret['ca.crt'] ?? secret.caFile;
+  const cert = secret['tls.crt'] ?? secret.certFile;
+  const key = secret['tls.key'] ?? secret.keyFile;
+  if (!ca && !(cert && key)) return undefined;
+  return { ...(ca ? { ca } : {}), ...(cert && key ? { cert, key } : {}) };
+}

@@ -1,0 +1,38 @@
+import { createNotifierFactory } from '@notiflux/core';
+import { builtinProviders } from './builtin-providers.js';
+
+export { builtinProviders } from './builtin-providers.js';
+
+/** The types `createNotifier` accepts out of the box. */
+export const providerTypes: readonly string[] = builtinProviders.map((definition) => definition.type);
+
+/**
+ * Validates `spec` at once (throws `INVALID_SPEC` / `UNSUPPORTED_TYPE`) and returns a notifier;
+ * nothing is sent and no SDK is loaded until the first `post`.
+ */
+export const createNotifier = createNotifierFactory(builtinProviders);
+
+export type {
+  AttemptInfo,
+  CreateOptions,
+  EncodedMessage,
+  Event,
+  Notifier,
+  NotifierErrorCode,
+  ObjectReference,
+  ProviderDefinition,
+  ProviderSpec,
+  ProviderType,
+  Severity,
+} from '@notiflux/core';
+export {
+  defineProvider,
+  encodeFluxEventJson,
+  getRevision,
+  hasChangeRequestKey,
+  hasCommitKey,
+  isCommitStatusUpdate,
+  NotifierError,
+  normalizeEventMetadata,
+  shouldDeliver,
+} from '@notiflux/core';

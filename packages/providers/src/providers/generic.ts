@@ -1,0 +1,41 @@
+/**
+ * `generic`: the Flux event, unchanged, as JSON in a POST to any webhook
+ * (upstream `internal/notifier/forwarder.go`).
+ */
+import {
+  defineProvider,
+  type Event,
+  encodeFluxEventJson,
+  type HttpRequest,
+  httpAddress,
+  mergeHeaders,
+} from '@notiflux/core';
+
+export const genericProvider = defineProvider({
+  type: 'generic',
+  spec: { address: httpAddress },
+  encode: (event, spec) => [encodeGenericRequest(event, spec)],
+});
+
+/**
+ * The forwarder request `generic` and `generic-hmac` share: `Content-Type`, `Gotk-Component`,
+ * then the user's headers, which may override both (as upstream).
+ */
+export function encodeGenericRequest(
+  event: Event,
+  spec: { address: string; headers: Record<string, string> },
+  body: string = encodeFluxEventJson(event),
+): HttpRequest {
+  return {
+    transport: 'http',
+    method: 'POST',
+    url: spec.address,
+    headers: mergeHeaders(
+      { 'Content-Type': 'application/json', 'Gotk-Component': event.reportingController },
+      spec.headers,
+    ),
+    body,
+  };
+}
+
+export default genericProvider;
