@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   splitting: true,
+  // secret-headers.ts resolves `yaml` with createRequire(import.meta.url), also in the CJS build.
+  shims: true,
 });

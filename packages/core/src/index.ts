@@ -21,7 +21,7 @@ export { EVENT_METADATA_PREFIX, getRevision, groupOf, normalizeEventMetadata } f
 export { compareUtf8, encodeFluxEventJson } from './flux-event-json.js';
 export { hasHeader, mergeHeaders } from './http/headers.js';
 export type { AttemptInfo, HttpRequest, HttpResponse } from './http/http-transport.js';
-export type { CreateNotifier, CreateOptions, Notifier } from './notifier.js';
+export type { CreateNotifier, CreateOptions, Notifier, ProviderSpecWithFields } from './notifier.js';
 export { configureProvider, createNotifierFactory } from './notifier.js';
 export { importOptionalPeer } from './optional-peer.js';
 export type {

@@ -36,8 +36,11 @@ export interface CreateOptions {
   providers?: readonly AnyProviderDefinition[];
 }
 
+/** A spec with a provider's own fields besides the common ones (e.g. `generic-hmac`'s `signature`). */
+export type ProviderSpecWithFields = ProviderSpec & { [field: string]: unknown };
+
 export type CreateNotifier = (
-  spec: ProviderSpec & Record<string, unknown>,
+  spec: ProviderSpec | ProviderSpecWithFields,
   options?: CreateOptions,
 ) => Notifier;
 
@@ -48,7 +51,7 @@ export function createNotifierFactory(definitions: readonly AnyProviderDefinitio
     if (spec === null || typeof spec !== 'object') {
       throw new NotifierError('INVALID_SPEC', 'invalid provider spec: expected an object with a `type`');
     }
-    const type: unknown = spec.type;
+    const type: unknown = (spec as { type?: unknown }).type;
     if (typeof type !== 'string' || type === '') {
       throw new NotifierError('INVALID_SPEC', 'invalid provider spec: type: required');
     }

@@ -122,13 +122,14 @@ const specFieldsSchema = {
   headers: headersSchema.optional(),
   proxy: z.string().optional(),
   timeout: z
-    .union([z.string(), z.number()])
-    .optional()
+    .unknown()
     .refine((value) => {
       if (value === undefined) return true;
+      if (typeof value !== 'string' && typeof value !== 'number') return false;
       const ms = parseDurationMs(value);
       return ms > 0 && ms <= MAX_TIMEOUT_MS;
-    }, 'must be a Go duration such as 30s, 1m30s or 500ms, or a positive number of milliseconds'),
+    }, 'must be a Go duration such as 30s, 1m30s or 500ms, or a positive number of milliseconds')
+    .optional(),
   secret: z.record(z.string(), z.string()).optional(),
   tls: z
     .strictObject({
@@ -201,7 +202,7 @@ export function resolveProviderSpec(
   extraFields: readonly string[],
 ): ResolvedSpec {
   const shape: Record<string, z.ZodType> = { ...specFieldsSchema };
-  for (const field of extraFields) shape[field] ??= z.unknown();
+  for (const field of extraFields) shape[field] ??= z.unknown().optional();
   const parsed = z.strictObject(shape).safeParse(input);
   if (!parsed.success) throw invalidSpec(type, formatZodIssues(parsed.error.issues));
   const spec = parsed.data as ProviderSpec & Record<string, unknown>;
