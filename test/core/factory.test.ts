@@ -37,6 +37,15 @@ function recordingBroker() {
   return { definition, delivered, counts: () => ({ opened, closed }) };
 }
 
+async function rejection(promise: Promise<unknown>): Promise<NotifierError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as NotifierError;
+  }
+  throw new Error('expected a rejection');
+}
+
 describe('notifier lifecycle', () => {
   it('connects on the first post, reuses the connection, and closes it', async () => {
     const broker = recordingBroker();
@@ -125,7 +134,7 @@ describe('notifier lifecycle', () => {
       },
     });
     const notifier = createNotifierFactory([leaky])({ type: 'leaky', token: 'sk-live-12345' });
-    const error = await notifier.post(sampleEvent).catch((caught: unknown) => caught as NotifierError);
+    const error = await rejection(notifier.post(sampleEvent));
     expect(error).toBeInstanceOf(NotifierError);
     expect(error.code).toBe('NETWORK');
     expect(error.message).toBe('leaky: SDK exploded while using <redacted>');
@@ -149,7 +158,7 @@ describe('importOptionalPeer', () => {
       },
     });
     const notifier = createNotifierFactory([sdkless])({ type: 'sdkless' });
-    const error = await notifier.post(sampleEvent).catch((caught: unknown) => caught as NotifierError);
+    const error = await rejection(notifier.post(sampleEvent));
     expect(error).toBeInstanceOf(NotifierError);
     expect(error.code).toBe('MISSING_DEPENDENCY');
     expect(error.providerType).toBe('sdkless');

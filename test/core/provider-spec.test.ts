@@ -143,7 +143,7 @@ describe('createNotifier validation', () => {
       [{ type: 'generic', address: 'hooks.example.com/x' }, 'address: must be an absolute http(s) URL'],
       [{ type: 'generic', address: 'mailto:ops@example.com' }, 'address: must be an absolute http(s) URL'],
       [{ type: 'generic', address: '/hook' }, 'address: must be an absolute http(s) URL'],
-      [{ type: 'generic', address: 'https://example.com', adress: 'typo' }, 'adress'],
+      [{ type: 'generic', address: 'https://example.com', adress: 'typo' }, 'adress: unknown field'],
       [
         { type: 'generic', address: 'https://example.com', channel: 'c'.repeat(2049) },
         'channel: channel exceeds the maximum length of 2048',
@@ -220,5 +220,25 @@ describe('createNotifier validation', () => {
     expect(error.message).toBe(
       'invalid keyed provider spec: token: required (the API key); region: required (the region)',
     );
+  });
+});
+
+describe('Secret headers parsing', () => {
+  it('prints no warning that could quote the YAML', () => {
+    const warnings: unknown[] = [];
+    const listener = (warning: unknown) => warnings.push(warning);
+    process.on('warning', listener);
+    try {
+      expect(() =>
+        createNotifier({
+          type: 'generic',
+          address: 'https://example.com',
+          secret: { headers: 'X-A: !tag-secret value' },
+        }),
+      ).toThrow(/secret\.headers: /);
+    } finally {
+      process.off('warning', listener);
+    }
+    expect(warnings).toEqual([]);
   });
 });

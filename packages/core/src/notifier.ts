@@ -11,6 +11,7 @@ import type {
 } from './define-provider.js';
 import { NotifierError } from './errors.js';
 import { type Event, parseEvent } from './event.js';
+import { hasHeader } from './http/headers.js';
 import { type AttemptInfo, type HttpRequest, HttpTransport } from './http/http-transport.js';
 import { invalidSpec, type ProviderSpec, resolvedSpecShape, resolveProviderSpec } from './provider-spec.js';
 import type { ProviderType } from './provider-types.js';
@@ -125,6 +126,9 @@ function decodeURIComponentSafe(value: string): string {
   }
 }
 
+/** Fields of non-HTTP messages that hold an address, shown without userinfo. */
+const URL_FIELDS = new Set(['server', 'dsn', 'url']);
+
 class DefinedNotifier implements Notifier {
   readonly type: ProviderType;
   private readonly redactor: Redactor;
@@ -211,36 +215,37 @@ class DefinedNotifier implements Notifier {
     return opening;
   }
 
-  /** The redacted, displayable form of an outgoing message. */
+  /**
+   * The displayable form of an outgoing message: URLs and header values redacted. Bodies are
+   * shown as sent; a provider whose body carries a credential supplies `shownBody`.
+   */
   private show(message: OutgoingMessage): EncodedMessage {
     const redactor = this.redactor;
     if (message.transport !== 'http') {
       const shown: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(message)) {
-        shown[key] = typeof value === 'string' && key !== 'transport' ? redactor.text(value) : value;
+        if (typeof value !== 'string' || key === 'transport' || key === 'body') shown[key] = value;
+        else
+          shown[key] = URL_FIELDS.has(key)
+            ? redactor.url(value).replace(`${REDACTED}@`, '')
+            : redactor.text(value);
       }
       return shown as EncodedMessage;
     }
     const headers = { ...message.headers, ...message.attemptHeaders?.() };
     const url = new URL(message.url);
-    if (
-      (url.username || url.password) &&
-      !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')
-    ) {
+    if ((url.username || url.password) && !hasHeader(headers, 'authorization')) {
       headers.Authorization = REDACTED;
     }
     const body =
-      message.body === undefined
-        ? ''
-        : typeof message.body === 'string'
-          ? message.body
-          : Buffer.from(message.body).toString('utf8');
+      message.shownBody ??
+      (typeof message.body === 'string' ? message.body : Buffer.from(message.body ?? '').toString('utf8'));
     return {
       transport: 'http',
       method: message.method,
       url: redactor.url(message.url, { secretPath: message.secretPath ?? false }).replace(`${REDACTED}@`, ''),
       headers: redactor.headers(headers),
-      body: redactor.text(body),
+      body,
     };
   }
 

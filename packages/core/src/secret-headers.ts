@@ -11,13 +11,13 @@ export class SecretHeadersError extends Error {}
  * Messages never quote the YAML, whose values are usually credentials.
  */
 export function parseSecretHeaders(text: string): Record<string, string> {
-  const { parse } = requireFromHere('yaml') as typeof import('yaml');
-  let document: unknown;
-  try {
-    document = parse(text, { version: '1.1' });
-  } catch {
+  const { parseDocument } = requireFromHere('yaml') as typeof import('yaml');
+  // Silent: yaml would otherwise print warnings quoting the document, i.e. the credentials.
+  const parsed = parseDocument(text, { version: '1.1', logLevel: 'silent' });
+  if (parsed.errors.length > 0 || parsed.warnings.length > 0) {
     throw new SecretHeadersError('must be a YAML map of header names to values (it does not parse as YAML)');
   }
+  const document: unknown = parsed.toJS();
   if (document === null || document === undefined) return {};
   if (typeof document !== 'object' || Array.isArray(document)) {
     throw new SecretHeadersError('must be a YAML map of header names to values');

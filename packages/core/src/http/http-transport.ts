@@ -30,6 +30,8 @@ export interface HttpRequest {
   readResponse?: boolean;
   /** The URL's path and query are a credential (Slack or Discord webhooks): never show them. */
   secretPath?: boolean;
+  /** What `encode` shows as the body, when the real one carries a credential (a routing key). */
+  shownBody?: string;
 }
 
 export interface HttpResponse {

@@ -1,0 +1,196 @@
+import { type Event, encodeFluxEventJson, NotifierError } from '@notiflux/core';
+import { createNotifier } from '@notiflux/providers';
+import fc from 'fast-check';
+import { MockAgent } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { sampleEvent } from '../support/sample-events.js';
+
+// Secrets as users have them: long enough to be credentials, from URL-safe and awkward characters.
+const secretArbitrary = fc.string({
+  unit: fc.constantFrom(
+    ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~+/=!$*@:%'.split(''),
+  ),
+  minLength: 12,
+  maxLength: 40,
+});
+
+/** Everything an error exposes: message, code, status, and the whole cause chain. */
+function exposedText(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 10; depth++) {
+    if (current instanceof Error) {
+      parts.push(current.name, current.message, String(current.stack), JSON.stringify({ ...current }));
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join('\n');
+}
+
+describe('secrets never leak (property)', () => {
+  it('from errors whose response bodies echo them, their causes, onAttempt reports and encode', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        secretArbitrary,
+        secretArbitrary,
+        secretArbitrary,
+        fc.constantFrom(400, 401, 403, 500, 302),
+        async (token, password, headerValue, status) => {
+          const agent = new MockAgent();
+          agent.disableNetConnect();
+          const echo = `you sent token=${token} password=${password} header=${headerValue} ${encodeURIComponent(password)}`;
+          agent
+            .get('https://hooks.example.com')
+            .intercept({ path: /.*/, method: 'POST' })
+            .reply(status, echo, {
+              headers: { location: `https://x:${password}@elsewhere.example/?token=${token}` },
+            })
+            .persist();
+          const reports: string[] = [];
+          const notifier = createNotifier(
+            {
+              type: 'generic-hmac',
+              address: `https://flux:${encodeURIComponent(password)}@hooks.example.com/flux`,
+              token,
+              headers: { 'X-Api-Key': headerValue },
+              retry: { retries: 1, minDelayMs: 0 },
+            },
+            {
+              dispatcher: agent,
+              onAttempt: (info) => reports.push(JSON.stringify(info), exposedText(info.error)),
+            },
+          );
+          const error = await notifier.post(sampleEvent).catch((caught: unknown) => caught);
+          expect(error).toBeInstanceOf(NotifierError);
+          const shown = [
+            exposedText(error),
+            ...reports,
+            JSON.stringify(await notifier.encode(sampleEvent)),
+          ].join('\n');
+          for (const secret of [token, password, headerValue]) {
+            expect(shown).not.toContain(secret);
+          }
+          await notifier.close();
+          await agent.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('from spec validation errors', () => {
+    fc.assert(
+      fc.property(secretArbitrary, secretArbitrary, (token, password) => {
+        const specs = [
+          { type: 'generic-hmac', address: `not a url ${token}`, token },
+          { type: 'generic-hmac', address: `https://u:${encodeURIComponent(password)}@`, token },
+          {
+            type: 'generic',
+            address: 'https://example.com',
+            proxy: `socks5://u:${encodeURIComponent(password)}@proxy`,
+            password,
+          },
+          { type: 'generic', address: 'https://example.com', secret: { headers: `X-A: [${token}` } },
+        ];
+        for (const spec of specs) {
+          let caught: unknown;
+          try {
+            createNotifier(spec);
+          } catch (error) {
+            caught = error;
+          }
+          expect(caught).toBeInstanceOf(NotifierError);
+          expect(exposedText(caught)).not.toContain(token);
+          expect(exposedText(caught)).not.toContain(password);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+// Any JSON-ish value in any event field: it encodes to JSON that reads back as the event, or it
+// is refused with INVALID_EVENT, never anything else.
+const anyValue = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.boolean(),
+  fc.object(),
+);
+const eventArbitrary = fc.record(
+  {
+    involvedObject: fc.oneof(
+      fc.record(
+        {
+          kind: fc.oneof(fc.string(), anyValue),
+          name: fc.oneof(fc.string(), anyValue),
+          namespace: fc.string(),
+          uid: fc.string(),
+          apiVersion: fc.string(),
+        },
+        { requiredKeys: [] },
+      ),
+      anyValue,
+    ),
+    severity: fc.oneof(fc.constantFrom('info', 'error', 'trace'), anyValue),
+    timestamp: fc.oneof(
+      fc
+        .date({
+          min: new Date('0001-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        })
+        .map((date) => date.toISOString()),
+      anyValue,
+    ),
+    message: fc.oneof(fc.string({ unit: 'binary' }), anyValue),
+    reason: fc.oneof(fc.string(), anyValue),
+    metadata: fc.oneof(fc.dictionary(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' })), anyValue),
+    reportingController: fc.oneof(fc.string(), anyValue),
+    reportingInstance: fc.oneof(fc.string(), anyValue),
+  },
+  { requiredKeys: [] },
+);
+
+describe('random events (property)', () => {
+  const notifier = createNotifier({
+    type: 'generic-hmac',
+    address: 'https://hooks.example.com/flux',
+    token: 'k',
+  });
+
+  it('encode to valid JSON that reads back as the event, or fail with INVALID_EVENT', async () => {
+    await fc.assert(
+      fc.asyncProperty(eventArbitrary, async (event) => {
+        let messages: Awaited<ReturnType<typeof notifier.encode>>;
+        try {
+          messages = await notifier.encode(event as Event);
+        } catch (error) {
+          expect(error).toBeInstanceOf(NotifierError);
+          expect((error as NotifierError).code).toBe('INVALID_EVENT');
+          return;
+        }
+        const [message] = messages;
+        if (message?.transport !== 'http') throw new Error('expected an http message');
+        const decoded = JSON.parse(message.body);
+        expect(message.body).toBe(encodeFluxEventJson(event as Event));
+        expect(decoded.message).toBe((event.message as string).toWellFormed());
+        expect(decoded.severity).toBe(event.severity);
+        expect(decoded.metadata ?? {}).toEqual(
+          Object.fromEntries(
+            Object.entries((event.metadata as Record<string, string>) ?? {}).map(([key, value]) => [
+              key.toWellFormed(),
+              value.toWellFormed(),
+            ]),
+          ),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
