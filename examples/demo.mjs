@@ -32,7 +32,12 @@ const receiver = createServer(async (request, response) => {
   try {
     const body = await verifyRequest(request, hmacKey);
     const delivered = JSON.parse(Buffer.from(body).toString('utf8'));
-    received.push({ verified: true, signature, component: request.headers['gotk-component'], event: delivered });
+    received.push({
+      verified: true,
+      signature,
+      component: request.headers['gotk-component'],
+      event: delivered,
+    });
     response.writeHead(204).end();
   } catch (error) {
     if (!(error instanceof SignatureError)) throw error;
@@ -54,8 +59,10 @@ try {
   console.log('1. generic-hmac posted the event; the receiver:');
   console.log(`   verified X-Signature: ${delivery.verified} (${delivery.signature})`);
   console.log(`   Gotk-Component:      ${delivery.component}`);
-  console.log(`   event:               ${delivery.event.involvedObject.kind}/${delivery.event.involvedObject.name} ` +
-    `${delivery.event.severity} ${delivery.event.reason}: ${delivery.event.message}`);
+  console.log(
+    `   event:               ${delivery.event.involvedObject.kind}/${delivery.event.involvedObject.name} ` +
+      `${delivery.event.severity} ${delivery.event.reason}: ${delivery.event.message}`,
+  );
   console.log(`   metadata:            ${JSON.stringify(delivery.event.metadata)}\n`);
   ok &&= delivery.verified && delivery.event.reason === event.reason;
 
@@ -69,7 +76,11 @@ try {
   ok &&= tampered.status === 401 && refusal.reason === 'mismatch';
 
   // 3. No signature at all.
-  const unsigned = await fetch(address, { method: 'POST', headers: { 'content-type': 'application/json' }, body: request.body });
+  const unsigned = await fetch(address, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: request.body,
+  });
   console.log('3. the body without X-Signature:');
   console.log(`   receiver answered ${unsigned.status}, reason: ${received.at(-1).reason}\n`);
   ok &&= unsigned.status === 401 && received.at(-1).reason === 'missing';

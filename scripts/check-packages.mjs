@@ -16,12 +16,14 @@ for (const name of packages) {
     if (typeof target === 'string') continue;
     for (const [condition, files] of Object.entries(target)) {
       for (const file of Object.values(files)) {
-        if (!existsSync(join(root, file))) report(`${manifest.name} ${subpath} (${condition}): ${file} is missing`);
+        if (!existsSync(join(root, file)))
+          report(`${manifest.name} ${subpath} (${condition}): ${file} is missing`);
       }
       const entry = join(process.cwd(), root, files.default);
       try {
         const loaded = condition === 'import' ? await import(pathToFileURL(entry).href) : require(entry);
-        if (Object.keys(loaded).length === 0) report(`${manifest.name} ${subpath} (${condition}) exports nothing`);
+        if (Object.keys(loaded).length === 0)
+          report(`${manifest.name} ${subpath} (${condition}) exports nothing`);
       } catch (error) {
         report(`${manifest.name} ${subpath} (${condition}) does not load: ${error.message}`);
       }
