@@ -1,5 +1,5 @@
 import type { AttemptInfo, NotifierError, ProviderSpec } from '@notiflux/core';
-import { createNotifierFactory } from '@notiflux/core';
+import { createNotifierFactory, defineProvider, httpAddress } from '@notiflux/core';
 import { genericProvider } from '@notiflux/providers/generic';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -164,6 +164,48 @@ describe('timeout and abort', () => {
     expect(error.code).toBe('ABORTED');
     expect(Date.now() - started).toBeLessThan(2000);
     expect((error.cause as NotifierError).status).toBe(503);
+  });
+});
+
+describe('response validation', () => {
+  // A Slack-like API: 200 with `{"ok": false}` is a refusal.
+  const okFalseProvider = defineProvider({
+    type: 'ok-api',
+    spec: { address: httpAddress },
+    encode: (event, spec) => [
+      {
+        transport: 'http',
+        method: 'POST',
+        url: spec.address,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ text: event.message }),
+        rejectReason: (response) => {
+          const answer = JSON.parse(response.body) as { ok: boolean; error?: string };
+          return answer.ok ? undefined : (answer.error ?? 'unknown error');
+        },
+      },
+    ],
+  });
+  const createOkNotifier = createNotifierFactory([okFalseProvider]);
+
+  it('turns a 2xx the service refused into REJECTED, without retrying', async () => {
+    const target = await server();
+    target.respondWith(() => ({ status: 200, body: '{"ok":false,"error":"channel_not_found"}' }));
+    const notifier = createOkNotifier({ type: 'ok-api', address: target.url });
+    cleanups.push(() => notifier.close());
+    const error = await failure(notifier.post(sampleEvent));
+    expect(error).toMatchObject({ code: 'REJECTED', status: 200, retryable: false, providerType: 'ok-api' });
+    expect(error.message).toContain('channel_not_found');
+    expect(target.requests).toHaveLength(1);
+  });
+
+  it('accepts the 2xx the validator approves', async () => {
+    const target = await server();
+    target.respondWith(() => ({ status: 200, body: '{"ok":true}' }));
+    const notifier = createOkNotifier({ type: 'ok-api', address: target.url });
+    cleanups.push(() => notifier.close());
+    await notifier.post(sampleEvent);
+    expect(JSON.parse(target.requests[0]?.body ?? '')).toEqual({ text: sampleEvent.message });
   });
 });
 
