@@ -11,6 +11,7 @@ import type {
 } from './define-provider.js';
 import { NotifierError } from './errors.js';
 import { type Event, parseEvent } from './event.js';
+import { basicAuthFromUserinfo } from './http/basic-auth.js';
 import { hasHeader } from './http/headers.js';
 import { type AttemptInfo, type HttpRequest, HttpTransport } from './http/http-transport.js';
 import { invalidSpec, type ProviderSpec, resolvedSpecShape, resolveProviderSpec } from './provider-spec.js';
@@ -233,8 +234,8 @@ class DefinedNotifier implements Notifier {
       return shown as EncodedMessage;
     }
     const headers = { ...message.headers, ...message.attemptHeaders?.() };
-    const url = new URL(message.url);
-    if ((url.username || url.password) && !hasHeader(headers, 'authorization')) {
+    // The transport will add Basic auth from the address's userinfo: show that it is there.
+    if (basicAuthFromUserinfo(new URL(message.url)) && !hasHeader(headers, 'authorization')) {
       headers.Authorization = REDACTED;
     }
     const body =

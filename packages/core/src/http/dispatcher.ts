@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { TlsOptions } from '../provider-spec.js';
+import { basicAuthFromUserinfo } from './basic-auth.js';
 
 const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'];
 
@@ -15,10 +16,7 @@ export async function createDispatcher(options: {
   const tls = options.tls ? { ...options.tls } : undefined;
   if (options.proxy) {
     const proxy = new URL(options.proxy);
-    const token =
-      proxy.username || proxy.password
-        ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
-        : undefined;
+    const token = basicAuthFromUserinfo(proxy);
     proxy.username = '';
     proxy.password = '';
     return new ProxyAgent({

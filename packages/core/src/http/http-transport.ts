@@ -4,6 +4,7 @@ import { NotifierError, type NotifierErrorCode } from '../errors.js';
 import type { ResolvedSpec } from '../provider-spec.js';
 import type { ProviderType } from '../provider-types.js';
 import type { Redactor } from '../redaction.js';
+import { basicAuthFromUserinfo } from './basic-auth.js';
 import { createDispatcher } from './dispatcher.js';
 import { hasHeader, mergeHeaders } from './headers.js';
 import {
@@ -160,13 +161,10 @@ export class HttpTransport {
   private prepare(request: HttpRequest): PreparedRequest {
     const url = new URL(request.url);
     let headers = request.headers;
-    if ((url.username || url.password) && !hasHeader(headers, 'authorization')) {
-      // Go's client sends userinfo as Basic auth; undici refuses URLs that carry it.
-      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-      headers = mergeHeaders(headers, {
-        Authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
-      });
-    }
+    const basicAuth = basicAuthFromUserinfo(url);
+    // Go's client sends userinfo as Basic auth unless a header says otherwise; undici refuses URLs that carry it.
+    if (basicAuth && !hasHeader(headers, 'authorization'))
+      headers = mergeHeaders(headers, { Authorization: basicAuth });
     url.username = '';
     url.password = '';
     return {
