@@ -1,0 +1,42 @@
+/**
+ * Strict decoding of the digest part of a signature header. Buffer.from(text, 'hex') silently
+ * stops at the first bad character, which would let "abZZ…" verify as "ab": so the text is
+ * checked against the alphabet and the exact length first.
+ */
+import { Buffer } from 'node:buffer';
+
+export type DigestEncoding = 'hex' | 'base64';
+
+const hexDigits = /^[0-9a-fA-F]*$/;
+const base64Text = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Decoded bytes, or a human-readable reason (without the input) why the text is not a digest of that size. */
+export function decodeDigest(
+  text: string,
+  encoding: DigestEncoding,
+  expectedBytes: number,
+): { bytes: Buffer } | { problem: string } {
+  if (encoding === 'hex') {
+    if (!hexDigits.test(text)) return { problem: 'the digest is not hexadecimal' };
+    if (text.length !== expectedBytes * 2) {
+      return {
+        problem: `the digest has ${text.length} hex characters where ${expectedBytes * 2} are expected`,
+      };
+    }
+    return { bytes: Buffer.from(text, 'hex') };
+  }
+  const expectedLength = Math.ceil(expectedBytes / 3) * 4;
+  if (!base64Text.test(text) || text.length !== expectedLength) {
+    return { problem: `the digest is not ${expectedLength} characters of padded base64` };
+  }
+  const bytes = Buffer.from(text, 'base64');
+  // Rejects non-canonical spellings (stray bits in the last character) so one MAC has one form.
+  if (bytes.length !== expectedBytes || bytes.toString('base64') !== text) {
+    return { problem: 'the digest is not canonical base64 of the expected length' };
+  }
+  return { bytes };
+}
+
+export function encodeDigest(bytes: Uint8Array, encoding: DigestEncoding): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(encoding);
+}
