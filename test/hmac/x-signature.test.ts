@@ -192,6 +192,12 @@ describe('failure reasons (hmac.md §2.3)', () => {
     expect(reasonOf(() => verifyOrThrow(header, sampleBody, sampleKey))).toBe('malformed');
   });
 
+  it('calls joined duplicates malformed before judging the algorithm, and says why', () => {
+    const joined = `sha1=${sampleMacs.sha1}, ${good}`;
+    expect(reasonOf(() => verifyOrThrow(joined, sampleBody, sampleKey))).toBe('malformed');
+    expect(() => verifyOrThrow(`${good}, ${good}`, sampleBody, sampleKey)).toThrow(/several values/);
+  });
+
   it('is malformed when the header was sent twice (Node header array)', () => {
     expect(reasonOf(() => verifyOrThrow([good, good], sampleBody, sampleKey))).toBe('malformed');
     expect(verify([good], sampleBody, sampleKey)).toBe(true);
