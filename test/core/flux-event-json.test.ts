@@ -69,6 +69,13 @@ describe('encodeFluxEventJson (Go encoding/json bytes)', () => {
     );
   });
 
+  it('converts offsets across day, month and year boundaries, also for years below 100', () => {
+    const canonical = (timestamp: string) => JSON.parse(encodeFluxEventJson(event({ timestamp }))).timestamp;
+    expect(canonical('0099-03-01T00:30:00+01:00')).toBe('0099-02-28T23:30:00Z');
+    expect(canonical('2024-12-31T23:30:00-01:00')).toBe('2025-01-01T00:30:00Z');
+    expect(canonical('2024-02-29T12:00:00.123Z')).toBe('2024-02-29T12:00:00Z');
+  });
+
   it("writes Go's zero time as null", () => {
     expect(encodeFluxEventJson(event({ timestamp: '0001-01-01T00:00:00Z' }))).toContain('"timestamp":null');
   });

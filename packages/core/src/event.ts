@@ -29,21 +29,50 @@ export interface Event {
 }
 
 // Go's time.RFC3339 layout, with the fractional seconds and numeric offsets it also parses.
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Milliseconds since the epoch of an RFC 3339 timestamp, cut to whole seconds as Flux keeps it; NaN when it is not one. */
+/**
+ * Milliseconds since the epoch of an RFC 3339 timestamp, cut to whole seconds as Flux keeps it;
+ * NaN when it is not one (including dates such as 30 February, which Go refuses).
+ * Arithmetic rather than Date.parse, and the last answer remembered: it runs on every post,
+ * twice (validation, then encoding).
+ */
 export function parseFluxTimestamp(timestamp: string): number {
+  if (timestamp === lastTimestamp) return lastMillis;
+  const millis = computeFluxTimestamp(timestamp);
+  lastTimestamp = timestamp;
+  lastMillis = millis;
+  return millis;
+}
+
+let lastTimestamp: string | undefined;
+let lastMillis = Number.NaN;
+
+function computeFluxTimestamp(timestamp: string): number {
   const match = RFC3339.exec(timestamp);
   if (!match) return Number.NaN;
-  const [, year, month, day, hour, minute, second, , zone] = match;
-  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(hour) > 23) return Number.NaN;
-  if (Number(minute) > 59 || Number(second) > 59) return Number.NaN;
-  const millis = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${zone}`);
-  // Date.parse rolls 31 February over to March; Go refuses it.
-  if (Number.isNaN(millis)) return Number.NaN;
-  const local = new Date(`${year}-${month}-${day}T00:00:00Z`);
-  if (local.getUTCDate() !== Number(day)) return Number.NaN;
-  return millis;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[4]);
+  const minute = Number(match[5]);
+  const second = Number(match[6]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return Number.NaN;
+  if (hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  let offsetMinutes = 0;
+  if (match[7] !== undefined) {
+    const hours = Number(match[8]);
+    const minutes = Number(match[9]);
+    if (hours > 23 || minutes > 59) return Number.NaN;
+    offsetMinutes = (match[7] === '-' ? -1 : 1) * (hours * 60 + minutes);
+  }
+  let utc = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC reads years 0–99 as 1900–1999.
+  if (year < 100) utc = new Date(utc).setUTCFullYear(year);
+  return utc - offsetMinutes * 60_000;
 }
 
 const optionalString = z.string().optional();

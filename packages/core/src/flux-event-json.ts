@@ -45,6 +45,8 @@ const GO_ZERO_TIME_MILLIS = Date.parse('0001-01-01T00:00:00Z');
 function canonicalTimestamp(timestamp: string): string | null {
   const millis = parseFluxTimestamp(timestamp);
   if (Number.isNaN(millis) || millis === GO_ZERO_TIME_MILLIS) return null;
+  // Already UTC with whole seconds (what Flux controllers send): nothing to rewrite.
+  if (timestamp.length === 20) return timestamp;
   return `${new Date(millis).toISOString().slice(0, 19)}Z`;
 }
 

@@ -27,9 +27,11 @@ export function hmacDigestLength(algorithm: HmacAlgorithm): number {
   return digestBytes[algorithm];
 }
 
+const knownAlgorithms: ReadonlySet<string> = new Set(hmacAlgorithms);
+
 export function isHmacAlgorithm(value: unknown): value is HmacAlgorithm {
-  // Object.hasOwn keeps 'toString' and friends from passing as algorithm names.
-  return typeof value === 'string' && Object.hasOwn(digestBytes, value);
+  // A Set, not `in digestBytes`: 'toString' and friends must not pass as algorithm names.
+  return typeof value === 'string' && knownAlgorithms.has(value);
 }
 
 /** Checks a caller-supplied allow-list once, so a typo fails loudly instead of rejecting every request. */

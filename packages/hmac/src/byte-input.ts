@@ -18,3 +18,17 @@ export function toKeyBytes(key: ByteInput): Buffer {
   if (bytes.length === 0) throw new TypeError('HMAC key is empty');
   return bytes;
 }
+
+/** Throws the TypeError `toBytes` would, without copying: for inputs handed straight to node:crypto. */
+export function checkByteInput(value: unknown, what: string): asserts value is ByteInput {
+  if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+    throw new TypeError(`${what} must be a string or a Uint8Array`);
+  }
+}
+
+/** `toKeyBytes`'s checks without the copy. */
+export function checkKey(key: unknown): asserts key is ByteInput {
+  checkByteInput(key, 'HMAC key');
+  // A non-empty string always has at least one UTF-8 byte.
+  if ((typeof key === 'string' ? key.length : key.byteLength) === 0) throw new TypeError('HMAC key is empty');
+}

@@ -8,6 +8,8 @@ import { Buffer } from 'node:buffer';
 export type DigestEncoding = 'hex' | 'base64';
 
 const hexDigits = /^[0-9a-fA-F]*$/;
+/** What senders almost always use; tested first so the common case scans once. */
+const lowerCaseHexDigits = /^[0-9a-f]*$/;
 const base64Text = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Decoded bytes, or a human-readable reason (without the input) why the text is not a digest of that size. */
@@ -37,6 +39,25 @@ export function decodeDigest(
   return { bytes };
 }
 
-export function encodeDigest(bytes: Uint8Array, encoding: DigestEncoding): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(encoding);
+/**
+ * The digest as the verifier compares it: lower-case hex, or the (canonical, padded) base64 as
+ * given. Checks the same rules as `decodeDigest` without decoding.
+ */
+export function canonicalDigestText(
+  text: string,
+  encoding: DigestEncoding,
+  expectedBytes: number,
+): { text: string } | { problem: string } {
+  if (encoding === 'base64') {
+    const decoded = decodeDigest(text, encoding, expectedBytes);
+    return 'problem' in decoded ? decoded : { text };
+  }
+  const lowerCase = lowerCaseHexDigits.test(text);
+  if (!lowerCase && !hexDigits.test(text)) return { problem: 'the digest is not hexadecimal' };
+  if (text.length !== expectedBytes * 2) {
+    return {
+      problem: `the digest has ${text.length} hex characters where ${expectedBytes * 2} are expected`,
+    };
+  }
+  return { text: lowerCase ? text : text.toLowerCase() };
 }

@@ -10,10 +10,10 @@ import {
   hmacDigestLength,
   isHmacAlgorithm,
 } from './algorithms.js';
-import { type ByteInput, toBytes, toKeyBytes } from './byte-input.js';
+import { type ByteInput, checkByteInput, checkKey } from './byte-input.js';
 import { bytesEqualConstantTime } from './constant-time.js';
-import { type DigestEncoding, decodeDigest, encodeDigest } from './digest-encoding.js';
-import { computeHmac } from './hmac-digest.js';
+import { canonicalDigestText, type DigestEncoding } from './digest-encoding.js';
+import { computeHmacText } from './hmac-digest.js';
 import { SignatureError } from './signature-error.js';
 
 /** What sits between the algorithm name and the digest; `''` means a bare digest with an implied algorithm. */
@@ -78,7 +78,8 @@ export type SignatureHeaderValue = string | readonly string[] | null | undefined
 
 export interface ParsedSignature {
   algorithm: HmacAlgorithm;
-  digest: Buffer;
+  /** The digest text: lower-case hex, or canonical base64. */
+  digest: string;
 }
 
 /** Only short, plain algorithm names are repeated in messages; anything else may be attacker noise. */
@@ -132,14 +133,14 @@ export function parseSignatureHeader(value: SignatureHeaderValue, scheme: Signat
       `signature algorithm ${describeAlgorithm(algorithmName)}is not allowed (allowed: ${scheme.algorithms.join(', ')})`,
     );
   }
-  const decoded = decodeDigest(digestText, scheme.encoding, hmacDigestLength(algorithmName));
+  const decoded = canonicalDigestText(digestText, scheme.encoding, hmacDigestLength(algorithmName));
   if ('problem' in decoded) {
     throw new SignatureError(
       'malformed',
       `signature header is malformed: ${decoded.problem} for ${algorithmName}`,
     );
   }
-  return { algorithm: algorithmName, digest: decoded.bytes };
+  return { algorithm: algorithmName, digest: decoded.text };
 }
 
 /** The header value a sender puts on `payload`, e.g. `sha256=<lower-case hex>`. */
@@ -153,7 +154,7 @@ export function signWithScheme(
   if (scheme.separator === '' && algorithm !== scheme.algorithms[0]) {
     throw new TypeError(`this scheme carries no algorithm name; it signs with ${scheme.algorithms[0]} only`);
   }
-  const digest = encodeDigest(computeHmac(algorithm, key, payload), scheme.encoding);
+  const digest = computeHmacText(algorithm, key, payload, scheme.encoding);
   return scheme.separator === '' ? digest : `${algorithm}${scheme.separator}${digest}`;
 }
 
@@ -165,10 +166,13 @@ export function verifyWithSchemeOrThrow(
   key: ByteInput,
 ): void {
   // Configuration problems surface as TypeErrors before anything about the request is judged.
-  const keyBytes = toKeyBytes(key);
-  const payloadBytes = toBytes(payload, 'payload');
+  checkKey(key);
+  checkByteInput(payload, 'payload');
   const { algorithm, digest } = parseSignatureHeader(signature, scheme);
-  if (!bytesEqualConstantTime(digest, computeHmac(algorithm, keyBytes, payloadBytes))) {
+  const expected = computeHmacText(algorithm, key, payload, scheme.encoding);
+  // Both are ASCII text of the same encoding (hex lower-cased), so comparing their bytes in
+  // constant time compares the MACs in constant time.
+  if (!bytesEqualConstantTime(Buffer.from(digest, 'latin1'), Buffer.from(expected, 'latin1'))) {
     throw new SignatureError('mismatch');
   }
 }

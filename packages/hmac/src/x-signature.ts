@@ -9,7 +9,7 @@ import {
   isHmacAlgorithm,
 } from './algorithms.js';
 import type { ByteInput } from './byte-input.js';
-import { computeHmac } from './hmac-digest.js';
+import { computeHmacText } from './hmac-digest.js';
 import {
   defineSignatureScheme,
   type SignatureHeaderValue,
@@ -38,7 +38,7 @@ export interface VerifyOptions {
 export function sign(payload: ByteInput, key: ByteInput, algorithm: HmacAlgorithm = 'sha256'): string {
   // Any known algorithm may be signed with (a legacy receiver may want sha1); verifying is what restricts.
   if (!isHmacAlgorithm(algorithm)) throw new TypeError(`unknown HMAC algorithm ${JSON.stringify(algorithm)}`);
-  return `${algorithm}=${computeHmac(algorithm, key, payload).toString('hex')}`;
+  return `${algorithm}=${computeHmacText(algorithm, key, payload, 'hex')}`;
 }
 
 function schemeFor(options: VerifyOptions | undefined): SignatureScheme {

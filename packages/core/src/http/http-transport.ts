@@ -6,6 +6,7 @@ import type { ProviderType } from '../provider-types.js';
 import type { Redactor } from '../redaction.js';
 import { basicAuthFromUserinfo } from './basic-auth.js';
 import { createDispatcher } from './dispatcher.js';
+import { exchange } from './exchange.js';
 import { hasHeader, mergeHeaders } from './headers.js';
 import {
   backoffDelayMs,
@@ -63,14 +64,23 @@ export interface HttpTransportOptions {
   onAttempt?: ((info: AttemptInfo) => void) | undefined;
 }
 
-/** What a request becomes once, before its attempts: parsed URL, auth from userinfo, body bytes. */
+/** What a request becomes once, before its attempts: parsed URL, auth from userinfo. */
 interface PreparedRequest {
   origin: string;
   path: string;
-  shownUrl: string;
+  /** The redacted URL, computed only when an error or report needs it. */
+  readonly shownUrl: string;
   method: string;
   headers: Record<string, string>;
-  body: Buffer | undefined;
+  body: string | Uint8Array | undefined;
+}
+
+/** The parts of a request URL the transport needs; providers usually post to one URL, so it is cached. */
+interface ParsedTarget {
+  url: string;
+  origin: string;
+  path: string;
+  basicAuth: string | undefined;
 }
 
 /** A failed attempt: the error to throw, and its detail without the `METHOD url:` prefix. */
@@ -91,6 +101,7 @@ const RESPONSE_BODY_LIMIT = 4 * 1024 * 1024;
 export class HttpTransport {
   private dispatcher: Promise<Dispatcher> | undefined;
   private readonly ownsDispatcher: boolean;
+  private lastTarget: ParsedTarget | undefined;
 
   constructor(private readonly options: HttpTransportOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -118,8 +129,9 @@ export class HttpTransport {
         });
       }
       const durationMs = performance.now() - started;
+      const { onAttempt } = this.options;
       const report = (extra: Partial<AttemptInfo>) =>
-        this.options.onAttempt?.({
+        onAttempt?.({
           providerType: type,
           attempt,
           method: prepared.method,
@@ -159,22 +171,33 @@ export class HttpTransport {
   }
 
   private prepare(request: HttpRequest): PreparedRequest {
-    const url = new URL(request.url);
+    const target = this.parseTarget(request.url);
     let headers = request.headers;
-    const basicAuth = basicAuthFromUserinfo(url);
     // Go's client sends userinfo as Basic auth unless a header says otherwise; undici refuses URLs that carry it.
-    if (basicAuth && !hasHeader(headers, 'authorization'))
-      headers = mergeHeaders(headers, { Authorization: basicAuth });
-    url.username = '';
-    url.password = '';
+    if (target.basicAuth && !hasHeader(headers, 'authorization')) {
+      headers = mergeHeaders(headers, { Authorization: target.basicAuth });
+    }
+    const { redactor } = this.options;
+    let shownUrl: string | undefined;
     return {
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      shownUrl: this.options.redactor.url(request.url, { secretPath: request.secretPath ?? false }),
+      origin: target.origin,
+      path: target.path,
+      get shownUrl() {
+        shownUrl ??= redactor.url(request.url, { secretPath: request.secretPath ?? false });
+        return shownUrl;
+      },
       method: request.method,
       headers,
-      body: request.body === undefined ? undefined : Buffer.from(request.body),
+      body: request.body,
     };
+  }
+
+  private parseTarget(address: string): ParsedTarget {
+    if (this.lastTarget?.url === address) return this.lastTarget;
+    const url = new URL(address);
+    const basicAuth = basicAuthFromUserinfo(url);
+    this.lastTarget = { url: address, origin: url.origin, path: `${url.pathname}${url.search}`, basicAuth };
+    return this.lastTarget;
   }
 
   private async attempt(
@@ -183,25 +206,25 @@ export class HttpTransport {
     request: HttpRequest,
     deadline: Deadline,
   ): Promise<{ response: HttpResponse } | Failure> {
-    const headers = request.attemptHeaders
-      ? mergeHeaders(prepared.headers, request.attemptHeaders())
-      : prepared.headers;
-    const answer = await dispatcher.request({
-      origin: prepared.origin,
-      path: prepared.path,
-      method: prepared.method as Dispatcher.HttpMethod,
-      headers,
-      body: prepared.body,
-      signal: deadline.signal,
-    });
-    const status = answer.statusCode;
+    const mustRead = request.readResponse || request.rejectReason !== undefined;
+    const answer = await exchange(
+      dispatcher,
+      {
+        origin: prepared.origin,
+        path: prepared.path,
+        method: prepared.method,
+        headers: request.attemptHeaders
+          ? mergeHeaders(prepared.headers, request.attemptHeaders())
+          : prepared.headers,
+        body: prepared.body,
+      },
+      deadline,
+      (status) => (status >= 200 && status < 300 ? (mustRead ? RESPONSE_BODY_LIMIT : 0) : ERROR_BODY_LIMIT),
+    );
+    const { status } = answer;
 
     if (status >= 200 && status < 300) {
-      const mustRead = request.readResponse || request.rejectReason !== undefined;
-      let body = '';
-      if (mustRead) body = await readBody(answer.body, RESPONSE_BODY_LIMIT);
-      else await answer.body.dump();
-      const response: HttpResponse = { status, headers: answer.headers, body };
+      const response: HttpResponse = answer;
       const reason = request.rejectReason?.(response);
       if (reason !== undefined) {
         return this.failure(
@@ -217,7 +240,6 @@ export class HttpTransport {
     }
 
     if (status >= 300 && status < 400) {
-      await answer.body.dump();
       const location = answer.headers.location;
       const target = typeof location === 'string' ? ` to ${this.showLocation(location, prepared)}` : '';
       return this.failure('HTTP_STATUS', prepared, `HTTP ${status}: redirect${target} not followed`, {
@@ -225,9 +247,9 @@ export class HttpTransport {
       });
     }
 
-    const body = await readBody(answer.body, ERROR_BODY_LIMIT);
     const retryable = isRetryableStatus(status);
-    const detail = body.trim() ? `HTTP ${status}: ${body.trim()}` : `HTTP ${status}`;
+    const body = answer.body.trim();
+    const detail = body ? `HTTP ${status}: ${body}` : `HTTP ${status}`;
     return {
       ...this.failure('HTTP_STATUS', prepared, detail, { status, retryable }),
       retryAfter: retryable ? retryAfterMs(status, answer.headers['retry-after']) : undefined,
@@ -301,21 +323,6 @@ function describeTransportError(error: unknown): string {
   const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
   const codes = [code, causeCode].filter((value): value is string => typeof value === 'string');
   return codes.length > 0 ? `${error.message} (${[...new Set(codes)].join(', ')})` : error.message;
-}
-
-async function readBody(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    if (size + buffer.length > limit) {
-      chunks.push(buffer.subarray(0, limit - size));
-      break; // leaving the loop destroys the stream: the rest is not worth the wait
-    }
-    chunks.push(buffer);
-    size += buffer.length;
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function formatMs(ms: number): string {
