@@ -1,28 +1,14 @@
 // `pnpm demo`: a Flux event goes through the `generic-hmac` provider to a local receiver that
 // verifies `X-Signature` with @notiflux/hmac; then a tampered copy is refused. No outside service.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { SignatureError, verifyRequest } from '@notiflux/hmac';
 import { createNotifier } from '@notiflux/providers';
 
 const hmacKey = 'demo-hmac-key-7152fed34dd6149a';
 
-const event = {
-  involvedObject: {
-    kind: 'Kustomization',
-    namespace: 'apps',
-    name: 'webapp',
-    uid: '7d0cdc51-ddcf-4743-b223-83ca5c699632',
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-  },
-  severity: 'error',
-  timestamp: '2022-10-28T07:26:19Z',
-  message: 'service/apps/webapp validation error: spec.type: Unsupported value: Ingress',
-  reason: 'ValidationFailed',
-  metadata: { revision: 'main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1', summary: 'Cluster: prod-eu' },
-  reportingController: 'kustomize-controller',
-  reportingInstance: 'kustomize-controller-7c7b47f5f-8bhrp',
-};
+const event = JSON.parse(readFileSync(new URL('./sample-event.json', import.meta.url), 'utf8'));
 
 /** What the receiver saw, request by request. */
 const received = [];

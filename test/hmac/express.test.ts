@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { BodyAlreadyReadError, expressVerifier, githubSignatureScheme, sign } from '@notiflux/hmac';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listenOnLoopback, sendRequest, type TestServer } from './http-harness.js';
+import { sendRequest, serveOnLoopback, type TestServer } from './http-harness.js';
 import { sampleBody } from './vectors.js';
 
 const key = 'express-key';
@@ -28,7 +28,7 @@ const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
 
 async function serve(app: express.Express): Promise<TestServer> {
   app.use(errorHandler);
-  const server = await listenOnLoopback(createServer(app));
+  const server = await serveOnLoopback(createServer(app));
   servers.push(server);
   return server;
 }

@@ -1,6 +1,6 @@
 /** Loopback-only HTTP plumbing for the hmac tests: servers on 127.0.0.1:0, raw clients. */
 import http, { type IncomingMessage, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../support/listen-on-loopback.js';
 
 export interface TestServer {
   port: number;
@@ -8,12 +8,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function listenOnLoopback(server: Server): Promise<TestServer> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+export async function serveOnLoopback(server: Server): Promise<TestServer> {
+  const port = await listenOnLoopback(server);
   return {
     port,
     url: `http://127.0.0.1:${port}`,
@@ -26,7 +22,7 @@ export async function listenOnLoopback(server: Server): Promise<TestServer> {
 }
 
 export function startServer(listener: RequestListener): Promise<TestServer> {
-  return listenOnLoopback(http.createServer(listener));
+  return serveOnLoopback(http.createServer(listener));
 }
 
 export interface ClientResponse {

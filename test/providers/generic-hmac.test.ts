@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { verify } from '@notiflux/hmac';
 import { createNotifier, NotifierError } from '@notiflux/providers';
 import { Webhook } from 'standardwebhooks';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startRecordingServer } from '../support/recording-server.js';
+import { describe, expect, it } from 'vitest';
+import { useProviderHarness } from '../support/provider-harness.js';
 import {
   sampleEvent,
   sampleEventJson,
@@ -12,22 +12,7 @@ import {
 } from '../support/sample-events.js';
 
 const upstreamKey = '7152fed34dd6149a7c75a276c510da27cb6f82b0';
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function receiver() {
-  const server = await startRecordingServer();
-  cleanups.push(() => server.close());
-  return server;
-}
-
-function notifier(spec: Parameters<typeof createNotifier>[0]) {
-  const created = createNotifier(spec);
-  cleanups.push(() => created.close());
-  return created;
-}
+const { receiver, notifier } = useProviderHarness();
 
 describe('generic-hmac', () => {
   it('reproduces the upstream test vector, overwriting a user X-Signature', async () => {

@@ -1,6 +1,6 @@
 import { createNotifier, NotifierError } from '@notiflux/providers';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startRecordingServer } from '../support/recording-server.js';
+import { describe, expect, it } from 'vitest';
+import { useProviderHarness } from '../support/provider-harness.js';
 import {
   sampleEvent,
   sampleEventJson,
@@ -8,22 +8,7 @@ import {
   upstreamTestEventJson,
 } from '../support/sample-events.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function receiver() {
-  const server = await startRecordingServer();
-  cleanups.push(() => server.close());
-  return server;
-}
-
-function notifier(spec: Parameters<typeof createNotifier>[0]) {
-  const created = createNotifier(spec);
-  cleanups.push(() => created.close());
-  return created;
-}
+const { receiver, notifier } = useProviderHarness();
 
 describe('generic', () => {
   it('POSTs the event as Go-canonical JSON with Gotk-Component', async () => {

@@ -1,6 +1,7 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import net from 'node:net';
+import { listenOnLoopback } from './listen-on-loopback.js';
 import { isLoopbackHost } from './loopback-guard.js';
 
 export interface ProxyOptions {
@@ -177,14 +178,7 @@ export async function startProxy(options: ProxyOptions = {}): Promise<TestProxy>
   server.on('connection', track);
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   let closed: Promise<void> | undefined;
   return {

@@ -1,8 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { listenOnLoopback } from './listen-on-loopback.js';
 
 /** One request as the server received it. */
 export interface RecordedRequest {
@@ -221,14 +222,7 @@ export async function startRecordingServer(options: RecordingServerOptions = {})
   server.on('tlsClientError', () => {});
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,

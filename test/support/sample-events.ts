@@ -1,25 +1,8 @@
 import type { Event } from '@notiflux/core';
+import sampleEventData from '../../examples/sample-event.json' with { type: 'json' };
 
-/** The shared sample event of the spec briefs (event.md §1.3). */
-export const sampleEvent: Event = {
-  involvedObject: {
-    kind: 'Kustomization',
-    namespace: 'apps',
-    name: 'webapp',
-    uid: '7d0cdc51-ddcf-4743-b223-83ca5c699632',
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-  },
-  severity: 'error',
-  timestamp: '2022-10-28T07:26:19Z',
-  message: 'service/apps/webapp validation error: spec.type: Unsupported value: Ingress',
-  reason: 'ValidationFailed',
-  metadata: {
-    revision: 'main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1',
-    summary: 'Cluster: prod-eu',
-  },
-  reportingController: 'kustomize-controller',
-  reportingInstance: 'kustomize-controller-7c7b47f5f-8bhrp',
-};
+/** The shared sample event of the spec briefs (event.md §1.3), also used by the demo and the bench. */
+export const sampleEvent = sampleEventData as Event;
 
 /** Its Go-canonical JSON: 549 bytes. */
 export const sampleEventJson =
