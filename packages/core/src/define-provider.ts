@@ -1,7 +1,8 @@
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Deadline } from './deadline.js';
 import type { Event } from './event.js';
-import type { HttpRequest, HttpResponse } from './http/http-transport.js';
+import type { AttemptInfo, HttpRequest, HttpResponse } from './http/http-transport.js';
 import type { ResolvedSpec } from './provider-spec.js';
 import type { ProviderType } from './provider-types.js';
 import type { Redactor } from './redaction.js';
@@ -41,7 +42,7 @@ export interface SendContext<Config> {
   spec: Config;
   deadline: Deadline;
   /** The notifier's HTTP client: retries, timeout, proxy, TLS, redaction. */
-  http: { send(request: HttpRequest): Promise<HttpResponse> };
+  http: { send(request: HttpRequest): Promise<HttpResponse>; dispatcher(): Promise<Dispatcher> };
   /** Present when the provider defines `connect`. */
   connection: ProviderConnection | undefined;
   redactor: Redactor;
@@ -50,6 +51,10 @@ export interface SendContext<Config> {
 export interface ConnectContext {
   redactor: Redactor;
   deadline: Deadline;
+  /** The notifier's undici dispatcher (proxy, TLS, keep-alive, a caller's MockAgent), for SDK clients. */
+  dispatcher(): Promise<Dispatcher>;
+  /** Called once per HTTP attempt an SDK makes, if the provider can observe them. */
+  onAttempt: ((info: AttemptInfo) => void) | undefined;
 }
 
 export interface ProviderDefinition<Shape extends z.ZodRawShape = Record<never, never>> {

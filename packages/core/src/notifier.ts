@@ -135,6 +135,7 @@ class DefinedNotifier implements Notifier {
   private readonly redactor: Redactor;
   private readonly http: HttpTransport;
   private connection: Promise<ProviderConnection> | undefined;
+  private readonly onAttempt: CreateOptions['onAttempt'];
 
   constructor(
     private readonly definition: AnyProviderDefinition,
@@ -143,6 +144,7 @@ class DefinedNotifier implements Notifier {
   ) {
     this.type = definition.type;
     this.redactor = redactorFor(definition, spec);
+    this.onAttempt = options.onAttempt;
     this.http = new HttpTransport({
       spec,
       redactor: this.redactor,
@@ -163,7 +165,10 @@ class DefinedNotifier implements Notifier {
       const context: SendContext<ProviderConfig> = {
         spec: this.spec,
         deadline,
-        http: { send: (request) => this.http.send(request, deadline) },
+        http: {
+          send: (request) => this.http.send(request, deadline),
+          dispatcher: () => this.http.getDispatcher(),
+        },
         connection: this.definition.connect ? await this.connect(deadline) : undefined,
         redactor: this.redactor,
       };
@@ -207,7 +212,12 @@ class DefinedNotifier implements Notifier {
     const { connect } = this.definition;
     if (!connect) throw new Error('unreachable: provider has no connect');
     if (this.connection) return this.connection;
-    const opening = connect(this.spec, { redactor: this.redactor, deadline });
+    const opening = connect(this.spec, {
+      redactor: this.redactor,
+      deadline,
+      dispatcher: () => this.http.getDispatcher(),
+      onAttempt: this.onAttempt,
+    });
     this.connection = opening;
     // A failed attempt to connect is not cached: the next post tries again.
     opening.catch(() => {

@@ -111,8 +111,7 @@ export class HttpTransport {
   async send(request: HttpRequest, deadline: Deadline): Promise<HttpResponse> {
     const prepared = this.prepare(request);
     const { retry, type } = this.options.spec;
-    this.dispatcher ??= createDispatcher(this.options.spec);
-    const dispatcher = await this.dispatcher;
+    const dispatcher = await this.getDispatcher();
     let last: Failure | undefined;
 
     for (let attempt = 1; ; attempt++) {
@@ -162,6 +161,15 @@ export class HttpTransport {
       await deadline.sleep(delay);
       if (deadline.abortedBy) throw this.deadlineError(prepared, deadline, attempt, last);
     }
+  }
+
+  /**
+   * The notifier's connection pool (the caller's `dispatcher`, or one made on first use with the
+   * spec's proxy and TLS), for SDK clients that should share it.
+   */
+  getDispatcher(): Promise<Dispatcher> {
+    this.dispatcher ??= createDispatcher(this.options.spec);
+    return this.dispatcher;
   }
 
   async close(): Promise<void> {
