@@ -1,0 +1,34 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fluxProviderTypes } from '@notiflux/core';
+import { builtinProviders, createNotifier, providerTypes } from '@notiflux/providers';
+import { describe, expect, it } from 'vitest';
+import { sampleSpecs } from '../../bench/sample-specs.mjs';
+
+const root = new URL('../../', import.meta.url);
+const providerModules = readdirSync(new URL('packages/providers/src/providers/', root))
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => file.slice(0, -'.ts'.length))
+  .sort();
+const manifest = JSON.parse(readFileSync(new URL('packages/providers/package.json', root), 'utf8'));
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+
+// Every provider module is wired everywhere a user or a tool looks for it.
+describe('built-in provider registry', () => {
+  it('registers exactly the provider modules, each a Flux type', () => {
+    expect([...providerTypes].sort()).toEqual(providerModules);
+    for (const type of providerTypes) expect(fluxProviderTypes).toContain(type);
+    expect(new Set(builtinProviders.map((definition) => definition.type)).size).toBe(builtinProviders.length);
+  });
+
+  it.each(providerModules)(
+    '%s has a subpath export, docs, a README row and a bench spec that creates',
+    (type) => {
+      expect(manifest.exports[`./${type}`], 'run node scripts/sync-provider-exports.mjs').toBeDefined();
+      expect(existsSync(new URL(`docs/providers/${type}.md`, root))).toBe(true);
+      expect(readme).toContain(`[docs/providers/${type}.md](docs/providers/${type}.md)`);
+      const spec = (sampleSpecs as Record<string, Parameters<typeof createNotifier>[0]>)[type];
+      expect(spec, 'add a sample spec to bench/sample-specs.mjs').toBeDefined();
+      expect(createNotifier(spec as Parameters<typeof createNotifier>[0]).type).toBe(type);
+    },
+  );
+});
