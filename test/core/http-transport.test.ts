@@ -209,6 +209,40 @@ describe('response validation', () => {
   });
 });
 
+describe('secret webhook paths', () => {
+  const secretPathProvider = defineProvider({
+    type: 'secret-path',
+    spec: { address: httpAddress },
+    encode: (event, spec) => [
+      {
+        transport: 'http',
+        method: 'POST',
+        url: spec.address,
+        headers: {},
+        body: event.message,
+        secretPath: true,
+      },
+    ],
+  });
+
+  it('hides the path in the URL and wherever the server echoes it', async () => {
+    const target = await server();
+    const secretPath = '/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX';
+    target.respondWith(() => ({
+      status: 404,
+      body: `no hook at ${secretPath} (segment XXXXXXXXXXXXXXXXXXXXXXXX)`,
+    }));
+    const notifier = createNotifierFactory([secretPathProvider])({
+      type: 'secret-path',
+      address: `${target.url}${secretPath}`,
+    });
+    cleanups.push(() => notifier.close());
+    const error = await failure(notifier.post(sampleEvent));
+    expect(error.message).toContain(`POST ${target.url}/<redacted>: HTTP 404: no hook at <redacted>`);
+    expect(error.message).not.toContain('XXXXXXXXXXXXXXXXXXXXXXXX');
+  });
+});
+
 describe('redirects', () => {
   it('does not follow a 3xx and names the redacted Location', async () => {
     const target = await server();

@@ -73,6 +73,8 @@ interface PreparedRequest {
   method: string;
   headers: Record<string, string>;
   body: string | Uint8Array | undefined;
+  /** The request's `secretPath`: its path and query are hidden in error texts too (a server may echo them). */
+  secretPath: boolean;
 }
 
 /** The parts of a request URL the transport needs; providers usually post to one URL, so it is cached. */
@@ -197,6 +199,7 @@ export class HttpTransport {
       method: request.method,
       headers,
       body: request.body,
+      secretPath: request.secretPath ?? false,
     };
   }
 
@@ -315,7 +318,11 @@ export class HttpTransport {
     detail: string,
     options: { status?: number | undefined; retryable?: boolean; cause?: unknown } = {},
   ): NotifierError {
-    const { redactor, spec } = this.options;
+    const { spec } = this.options;
+    // Only failures pay for the extra redactor a secret path needs.
+    const redactor = prepared.secretPath
+      ? this.options.redactor.with(secretPathParts(prepared.path))
+      : this.options.redactor;
     return new NotifierError(code, redactor.text(`${prepared.method} ${prepared.shownUrl}: ${detail}`), {
       providerType: spec.type,
       status: options.status,
@@ -323,6 +330,14 @@ export class HttpTransport {
       cause: options.cause instanceof NotifierError ? options.cause : redactor.error(options.cause),
     });
   }
+}
+
+/** The credential-bearing parts of a secret path: the whole path and query, and each long-enough segment. */
+function secretPathParts(path: string): string[] {
+  const [pathname = '', query = ''] = path.split('?', 2);
+  // Short segments (`api`, `v1`, `hooks`) are structure, not secrets; hiding them would garble messages.
+  const segments = pathname.split('/').filter((segment) => segment.length >= 8);
+  return [path, pathname, query, ...segments].filter((part) => part.length >= 8);
 }
 
 function describeTransportError(error: unknown): string {
