@@ -1,4 +1,4 @@
-import { type Event, encodeFluxEventJson } from '@notiflux/core';
+import { type Event, encodeFluxEventJson, stringifyLikeGo } from '@notiflux/core';
 import { describe, expect, it } from 'vitest';
 import {
   sampleEvent,
@@ -108,5 +108,13 @@ describe('encodeFluxEventJson (Go encoding/json bytes)', () => {
       involvedObject: { ...sampleEvent.involvedObject, extra: 1 },
     } as Event;
     expect(encodeFluxEventJson(withExtra)).toBe(sampleEventJson);
+  });
+});
+
+describe('stringifyLikeGo', () => {
+  it('writes any value with Go escapes and well-formed strings', () => {
+    expect(stringifyLikeGo({ text: '<b>&\u2028', bad: 'x\uD800', n: 1 })).toBe(
+      '{"text":"\\u003cb\\u003e\\u0026\\u2028","bad":"x\uFFFD","n":1}',
+    );
   });
 });

@@ -72,6 +72,18 @@ function wellFormed(value: string): string {
   return value.isWellFormed() ? value : value.toWellFormed();
 }
 
+/**
+ * JSON as Go's `encoding/json` writes it, for byte parity with Flux's payloads: compact, keys
+ * in the order given, `<` `>` `&` U+2028 U+2029 as `\u` escapes, lone surrogates (which a Go
+ * string cannot hold) as U+FFFD. Receivers decode the same values either way.
+ */
+export function stringifyLikeGo(value: unknown): string {
+  const json = JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'string' && !item.isWellFormed() ? item.toWellFormed() : item,
+  );
+  return escapeLikeGo(json);
+}
+
 const GO_EXTRA_ESCAPES = /[<>&\u2028\u2029]/g;
 const goEscape: Record<string, string> = {
   '<': '\\u003c',
