@@ -9,6 +9,30 @@ const address = 'http://127.0.0.1:9/flux';
 export const sampleSpecs = {
   generic: { type: 'generic', address },
   'generic-hmac': { type: 'generic-hmac', address, token: 'my-hmac-token' },
+  msteams: { type: 'msteams', address: 'http://127.0.0.1:9/webhookb2/flux' },
+  googlechat: { type: 'googlechat', address: 'http://127.0.0.1:9/v1/spaces/AAAA/messages?key=k&token=t' },
+  webex: {
+    type: 'webex',
+    address: 'http://127.0.0.1:9/v1/messages',
+    channel: 'room-id',
+    token: 'webex-token',
+  },
+  telegram: { type: 'telegram', channel: '@flux', token: '123456:telegram-token' },
+  lark: { type: 'lark', address: 'http://127.0.0.1:9/open-apis/bot/v2/hook/flux' },
+  matrix: {
+    type: 'matrix',
+    address: 'http://127.0.0.1:9',
+    channel: '!room:example.org',
+    token: 'matrix-token',
+  },
+  zulip: {
+    type: 'zulip',
+    address: 'http://127.0.0.1:9',
+    channel: 'flux/alerts',
+    username: 'bot@example.org',
+    password: 'zulip-key',
+  },
+  zoom: { type: 'zoom', address: 'http://127.0.0.1:9/inbound/webhook', token: 'zoom-token' },
 };
 
 /** The sample spec of `type`; throws, naming it, when there is none. */

@@ -1,6 +1,25 @@
 import type { AnyProviderDefinition } from '@notiflux/core';
 import { genericProvider } from './providers/generic.js';
 import { genericHmacProvider } from './providers/generic-hmac.js';
+import { googlechatProvider } from './providers/googlechat.js';
+import { larkProvider } from './providers/lark.js';
+import { matrixProvider } from './providers/matrix.js';
+import { msteamsProvider } from './providers/msteams.js';
+import { telegramProvider } from './providers/telegram.js';
+import { webexProvider } from './providers/webex.js';
+import { zoomProvider } from './providers/zoom.js';
+import { zulipProvider } from './providers/zulip.js';
 
-/** Every provider type this package implements, in Flux's order. */
-export const builtinProviders: readonly AnyProviderDefinition[] = [genericProvider, genericHmacProvider];
+/** Every provider type this package implements, in the order of the README table. */
+export const builtinProviders: readonly AnyProviderDefinition[] = [
+  genericProvider,
+  genericHmacProvider,
+  msteamsProvider,
+  googlechatProvider,
+  webexProvider,
+  telegramProvider,
+  larkProvider,
+  matrixProvider,
+  zulipProvider,
+  zoomProvider,
+];
