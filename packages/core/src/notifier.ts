@@ -251,10 +251,16 @@ class DefinedNotifier implements Notifier {
     const body =
       message.shownBody ??
       (typeof message.body === 'string' ? message.body : Buffer.from(message.body ?? '').toString('utf8'));
+    // Userinfo is never shown; the Authorization header above says it is used.
+    const url = redactor
+      .url(message.url, { secretPath: message.secretPath ?? false })
+      .replace(`${REDACTED}@`, '');
+    if (message.encodedAs === 'otlp')
+      return { transport: 'otlp', url, headers: redactor.headers(headers), body };
     return {
       transport: 'http',
       method: message.method,
-      url: redactor.url(message.url, { secretPath: message.secretPath ?? false }).replace(`${REDACTED}@`, ''),
+      url,
       headers: redactor.headers(headers),
       body,
     };

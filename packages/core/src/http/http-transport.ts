@@ -34,6 +34,8 @@ export interface HttpRequest {
   secretPath?: boolean;
   /** What `encode` shows as the body, when the real one carries a credential (a routing key). */
   shownBody?: string;
+  /** `encode` shows the request as this transport (`otlp`: an OTLP/HTTP export) instead of `http`. */
+  encodedAs?: 'otlp';
 }
 
 export interface HttpResponse {
