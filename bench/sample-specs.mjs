@@ -9,6 +9,9 @@ const address = 'http://127.0.0.1:9/flux';
 export const sampleSpecs = {
   generic: { type: 'generic', address },
   'generic-hmac': { type: 'generic-hmac', address, token: 'my-hmac-token' },
+  slack: { type: 'slack', address: 'http://127.0.0.1:9/services/T000/B000/XXXX' },
+  discord: { type: 'discord', address: 'http://127.0.0.1:9/api/webhooks/1/token' },
+  rocket: { type: 'rocket', address: 'http://127.0.0.1:9/hooks/token' },
   msteams: { type: 'msteams', address: 'http://127.0.0.1:9/webhookb2/flux' },
   googlechat: { type: 'googlechat', address: 'http://127.0.0.1:9/v1/spaces/AAAA/messages?key=k&token=t' },
   webex: {
@@ -33,6 +36,7 @@ export const sampleSpecs = {
     password: 'zulip-key',
   },
   zoom: { type: 'zoom', address: 'http://127.0.0.1:9/inbound/webhook', token: 'zoom-token' },
+  googlepubsub: { type: 'googlepubsub', address: 'my-project', channel: 'flux-events' },
 };
 
 /** The sample spec of `type`; throws, naming it, when there is none. */

@@ -1,3 +1,5 @@
+/** undici's Dispatcher, re-exported so providers and users need no direct undici dependency for types. */
+export type { Dispatcher } from 'undici';
 export { Deadline } from './deadline.js';
 export type {
   AnyProviderDefinition,
@@ -21,6 +23,13 @@ export { EVENT_METADATA_PREFIX, getRevision, groupOf, normalizeEventMetadata } f
 export { compareUtf8, encodeFluxEventJson, stringifyLikeGo } from './flux-event-json.js';
 export { hasHeader, mergeHeaders } from './http/headers.js';
 export type { AttemptInfo, HttpRequest, HttpResponse } from './http/http-transport.js';
+export {
+  backoffDelayMs,
+  isRetryableStatus,
+  isRetryableTransportError,
+  proxyRefusalStatus,
+  retryAfterMs,
+} from './http/retry-policy.js';
 export type { CreateNotifier, CreateOptions, Notifier, ProviderSpecWithFields } from './notifier.js';
 export { configureProvider, createNotifierFactory } from './notifier.js';
 export { importOptionalPeer } from './optional-peer.js';

@@ -1,10 +1,14 @@
 import type { AnyProviderDefinition } from '@notiflux/core';
+import { discordProvider } from './providers/discord.js';
 import { genericProvider } from './providers/generic.js';
 import { genericHmacProvider } from './providers/generic-hmac.js';
 import { googlechatProvider } from './providers/googlechat.js';
+import { googlepubsubProvider } from './providers/googlepubsub.js';
 import { larkProvider } from './providers/lark.js';
 import { matrixProvider } from './providers/matrix.js';
 import { msteamsProvider } from './providers/msteams.js';
+import { rocketProvider } from './providers/rocket.js';
+import { slackProvider } from './providers/slack.js';
 import { telegramProvider } from './providers/telegram.js';
 import { webexProvider } from './providers/webex.js';
 import { zoomProvider } from './providers/zoom.js';
@@ -14,6 +18,9 @@ import { zulipProvider } from './providers/zulip.js';
 export const builtinProviders: readonly AnyProviderDefinition[] = [
   genericProvider,
   genericHmacProvider,
+  slackProvider,
+  discordProvider,
+  rocketProvider,
   msteamsProvider,
   googlechatProvider,
   webexProvider,
@@ -22,4 +29,5 @@ export const builtinProviders: readonly AnyProviderDefinition[] = [
   matrixProvider,
   zulipProvider,
   zoomProvider,
+  googlepubsubProvider,
 ];
