@@ -36,6 +36,8 @@ export const sampleSpecs = {
     password: 'zulip-key',
   },
   zoom: { type: 'zoom', address: 'http://127.0.0.1:9/inbound/webhook', token: 'zoom-token' },
+  alertmanager: { type: 'alertmanager', address: 'http://127.0.0.1:9/api/v2/alerts' },
+  grafana: { type: 'grafana', address: 'http://127.0.0.1:9/api/annotations', token: 'grafana-token' },
   googlepubsub: { type: 'googlepubsub', address: 'my-project', channel: 'flux-events' },
 };
 

@@ -1,9 +1,11 @@
 import type { AnyProviderDefinition } from '@notiflux/core';
+import { alertmanagerProvider } from './providers/alertmanager.js';
 import { discordProvider } from './providers/discord.js';
 import { genericProvider } from './providers/generic.js';
 import { genericHmacProvider } from './providers/generic-hmac.js';
 import { googlechatProvider } from './providers/googlechat.js';
 import { googlepubsubProvider } from './providers/googlepubsub.js';
+import { grafanaProvider } from './providers/grafana.js';
 import { larkProvider } from './providers/lark.js';
 import { matrixProvider } from './providers/matrix.js';
 import { msteamsProvider } from './providers/msteams.js';
@@ -29,5 +31,7 @@ export const builtinProviders: readonly AnyProviderDefinition[] = [
   matrixProvider,
   zulipProvider,
   zoomProvider,
+  alertmanagerProvider,
+  grafanaProvider,
   googlepubsubProvider,
 ];

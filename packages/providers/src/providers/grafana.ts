@@ -1,0 +1,120 @@
+/**
+ * `grafana`: each event as a Grafana annotation POSTed to the annotations API
+ * (`/api/annotations`), tagged `flux`, with the controller, the metadata and the involved
+ * object so dashboards can filter on them (upstream `internal/notifier/grafana.go`).
+ */
+import {
+  defineProvider,
+  type Event,
+  type HttpRequest,
+  isHttpUrl,
+  mergeHeaders,
+  parseFluxTimestamp,
+  stringifyLikeGo,
+} from '@notiflux/core';
+import { z } from 'zod';
+import { objectTitle } from '../formatting/object-title.js';
+import { sortedMetadata } from '../formatting/sorted-metadata.js';
+
+const grafanaAddress = z
+  .string({ error: 'invalid Grafana URL: required (the /api/annotations endpoint)' })
+  .superRefine((address, context) => {
+    // Upstream's wording, which appends no cause.
+    if (!isHttpUrl(address))
+      context.addIssue({ code: 'custom', message: `invalid Grafana URL ${withoutUserinfo(address)}` });
+  });
+
+export const grafanaProvider = defineProvider({
+  type: 'grafana',
+  spec: { address: grafanaAddress },
+  encode: (event, spec) => [encodeGrafanaRequest(event, spec)],
+});
+
+/** The annotation, keys in upstream's order plus `time`. */
+export interface GrafanaAnnotation {
+  /** Unix seconds, as upstream sends it (only Grafana's Graphite-format endpoint reads it). */
+  when: number;
+  /**
+   * Unix milliseconds, which `/api/annotations` reads (DECISIONS.md): without it Grafana stamps
+   * the annotation with the time it received it.
+   */
+  time: number;
+  text: string;
+  tags: string[];
+}
+
+/**
+ * The annotation for an event. Only the time, the object, the controller and the metadata feed
+ * it: message, severity and reason are not sent (as upstream).
+ */
+export function encodeGrafanaAnnotation(event: Event): GrafanaAnnotation {
+  const millis = parseFluxTimestamp(event.timestamp);
+  const { kind, name, namespace = '' } = event.involvedObject;
+  return {
+    when: Math.floor(millis / 1000),
+    time: millis,
+    text: objectTitle(event.involvedObject),
+    tags: [
+      'flux',
+      event.reportingController,
+      // Grafana splits tags on `:`, so metadata colons become `|`; keys sorted (DECISIONS.md).
+      ...sortedMetadata(event).map(
+        ([key, value]) => `${key.replaceAll(':', '|')}: ${value.replaceAll(':', '|')}`,
+      ),
+      `kind: ${kind}`,
+      `name: ${name}`,
+      `namespace: ${namespace}`,
+    ],
+  };
+}
+
+/** The body Grafana receives, as Go writes it. */
+export function encodeGrafanaPayload(event: Event): string {
+  return stringifyLikeGo(encodeGrafanaAnnotation(event));
+}
+
+/**
+ * The POST to the annotations endpoint. Auth: the token wins; else username and password (both
+ * set) as Basic; else userinfo in the address (the core transport turns it into Basic auth and
+ * strips it from the URL). `headers` never replace these.
+ */
+export function encodeGrafanaRequest(
+  event: Event,
+  spec: {
+    address: string;
+    headers?: Record<string, string>;
+    token?: string;
+    username?: string;
+    password?: string;
+  },
+): HttpRequest {
+  return {
+    transport: 'http',
+    method: 'POST',
+    url: spec.address,
+    headers: mergeHeaders(spec.headers, {
+      'Content-Type': 'application/json',
+      ...grafanaAuthorization(spec),
+    }),
+    body: encodeGrafanaPayload(event),
+  };
+}
+
+function grafanaAuthorization(spec: {
+  token?: string;
+  username?: string;
+  password?: string;
+}): Record<string, string> {
+  if (spec.token) return { Authorization: `Bearer ${spec.token}` };
+  if (spec.username && spec.password) {
+    return { Authorization: `Basic ${Buffer.from(`${spec.username}:${spec.password}`).toString('base64')}` };
+  }
+  return {};
+}
+
+/** The address fit for an error message: userinfo (a credential) hidden, even when it does not parse. */
+function withoutUserinfo(address: string): string {
+  return address.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/\/)?[^/?#@]*@/i, '$1<redacted>@');
+}
+
+export default grafanaProvider;
