@@ -37,7 +37,13 @@ export const sampleSpecs = {
   },
   zoom: { type: 'zoom', address: 'http://127.0.0.1:9/inbound/webhook', token: 'zoom-token' },
   alertmanager: { type: 'alertmanager', address: 'http://127.0.0.1:9/api/v2/alerts' },
+  datadog: { type: 'datadog', address: 'http://127.0.0.1:9', token: 'datadog-api-key' },
   grafana: { type: 'grafana', address: 'http://127.0.0.1:9/api/annotations', token: 'grafana-token' },
+  otel: {
+    type: 'otel',
+    address: 'http://127.0.0.1:9/v1/traces',
+    provider: { uid: '0c9c2e41-d2f9', name: 'otel', namespace: 'flux-system' },
+  },
   googlepubsub: { type: 'googlepubsub', address: 'my-project', channel: 'flux-events' },
 };
 

@@ -1,5 +1,6 @@
 import type { AnyProviderDefinition } from '@notiflux/core';
 import { alertmanagerProvider } from './providers/alertmanager.js';
+import { datadogProvider } from './providers/datadog.js';
 import { discordProvider } from './providers/discord.js';
 import { genericProvider } from './providers/generic.js';
 import { genericHmacProvider } from './providers/generic-hmac.js';
@@ -9,6 +10,7 @@ import { grafanaProvider } from './providers/grafana.js';
 import { larkProvider } from './providers/lark.js';
 import { matrixProvider } from './providers/matrix.js';
 import { msteamsProvider } from './providers/msteams.js';
+import { otelProvider } from './providers/otel.js';
 import { rocketProvider } from './providers/rocket.js';
 import { slackProvider } from './providers/slack.js';
 import { telegramProvider } from './providers/telegram.js';
@@ -32,6 +34,8 @@ export const builtinProviders: readonly AnyProviderDefinition[] = [
   zulipProvider,
   zoomProvider,
   alertmanagerProvider,
+  datadogProvider,
   grafanaProvider,
+  otelProvider,
   googlepubsubProvider,
 ];
