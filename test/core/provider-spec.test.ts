@@ -242,3 +242,21 @@ describe('Secret headers parsing', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('cross-field validation', () => {
+  it('runs the provider check at createNotifier, after the fields passed', () => {
+    const paired = defineProvider({
+      type: 'paired',
+      spec: { channel: requiredString('the room') },
+      validate: (spec) =>
+        spec.channel.startsWith('#') && !spec.token ? 'token: required for # rooms' : undefined,
+      encode: () => [],
+    });
+    const create = createNotifierFactory([paired]);
+    expect(() => create({ type: 'paired', channel: '#ops' })).toThrow(
+      'invalid paired provider spec: token: required for # rooms',
+    );
+    expect(create({ type: 'paired', channel: '#ops', token: 't' }).type).toBe('paired');
+    expect(() => create({ type: 'paired' })).toThrow('channel: required (the room)');
+  });
+});

@@ -67,6 +67,11 @@ export interface ProviderDefinition<Shape extends z.ZodRawShape = Record<never, 
    * spec lacks become accepted spec fields.
    */
   spec?: Shape;
+  /**
+   * Checks across fields, run at `createNotifier` after the `spec` shape passed; returns a
+   * `field: problem` message when the combination cannot work.
+   */
+  validate?(spec: ProviderConfig<Shape>): string | undefined;
   /** Names of this type's own fields whose values are secrets, to redact them everywhere. */
   secretFields?: readonly string[];
   /**

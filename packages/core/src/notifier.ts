@@ -89,7 +89,10 @@ export function configureProvider(definition: AnyProviderDefinition, spec: unkno
   }
   const result = schema.safeParse(resolved);
   if (!result.success) throw invalidSpec(definition.type, formatZodIssues(result.error.issues));
-  return result.data as ProviderConfig;
+  const config = result.data as ProviderConfig;
+  const problem = definition.validate?.(config);
+  if (problem !== undefined) throw invalidSpec(definition.type, problem);
+  return config;
 }
 
 /** Everything in a spec that must never be shown. */

@@ -12,7 +12,6 @@ import {
   type Event,
   type HttpRequest,
   httpAddress,
-  invalidSpec,
   mergeHeaders,
   parseFluxTimestamp,
   stringifyLikeGo,
@@ -106,6 +105,11 @@ export const otelProvider = defineProvider({
       { error: alertMetadataMissing },
     ),
   },
+  // Upstream's exporter refuses this at start-up.
+  validate: (spec) =>
+    spec.tls && !otelEndpointUrl(spec.address).startsWith('https:')
+      ? 'tls: insecure HTTP endpoint cannot use TLS client configuration'
+      : undefined,
   encode(event, spec) {
     if (SKIPPED_KINDS.has(event.involvedObject.kind)) return [];
     return [encodeOtelRequest(event, spec)];
@@ -122,10 +126,6 @@ export function encodeOtelRequest(
   overrides: OtelSpanOverrides = {},
 ): HttpRequest {
   const url = otelEndpointUrl(spec.address);
-  if (spec.tls && !url.startsWith('https:')) {
-    // Upstream's exporter refuses this at start-up; a field schema cannot see two fields, so it is checked here.
-    throw invalidSpec('otel', 'tls: insecure HTTP endpoint cannot use TLS client configuration');
-  }
   const request = encodeOtlpTraceRequest(event, spec.provider, overrides);
   const authorization = otelAuthorization(spec);
   // The user's headers first; they never replace the content type, nor the Authorization the
