@@ -44,7 +44,12 @@ export const sampleSpecs = {
     address: 'http://127.0.0.1:9/v1/traces',
     provider: { uid: '0c9c2e41-d2f9', name: 'otel', namespace: 'flux-system' },
   },
+  nats: { type: 'nats', address: 'nats://127.0.0.1:4222', channel: 'flux.events' },
   googlepubsub: { type: 'googlepubsub', address: 'my-project', channel: 'flux-events' },
+  azureeventhub: {
+    type: 'azureeventhub',
+    address: 'Endpoint=sb://127.0.0.1/;SharedAccessKeyName=k;SharedAccessKey=v;EntityPath=hub',
+  },
 };
 
 /** The sample spec of `type`; throws, naming it, when there is none. */

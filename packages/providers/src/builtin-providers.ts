@@ -1,5 +1,6 @@
 import type { AnyProviderDefinition } from '@notiflux/core';
 import { alertmanagerProvider } from './providers/alertmanager.js';
+import { azureeventhubProvider } from './providers/azureeventhub.js';
 import { datadogProvider } from './providers/datadog.js';
 import { discordProvider } from './providers/discord.js';
 import { genericProvider } from './providers/generic.js';
@@ -10,6 +11,7 @@ import { grafanaProvider } from './providers/grafana.js';
 import { larkProvider } from './providers/lark.js';
 import { matrixProvider } from './providers/matrix.js';
 import { msteamsProvider } from './providers/msteams.js';
+import { natsProvider } from './providers/nats.js';
 import { otelProvider } from './providers/otel.js';
 import { rocketProvider } from './providers/rocket.js';
 import { slackProvider } from './providers/slack.js';
@@ -37,5 +39,7 @@ export const builtinProviders: readonly AnyProviderDefinition[] = [
   datadogProvider,
   grafanaProvider,
   otelProvider,
+  natsProvider,
   googlepubsubProvider,
+  azureeventhubProvider,
 ];
