@@ -36,9 +36,16 @@ export const sampleSpecs = {
     password: 'zulip-key',
   },
   zoom: { type: 'zoom', address: 'http://127.0.0.1:9/inbound/webhook', token: 'zoom-token' },
+  opsgenie: { type: 'opsgenie', address: 'http://127.0.0.1:9/v2/alerts', token: 'opsgenie-key' },
+  pagerduty: { type: 'pagerduty', address: 'http://127.0.0.1:9', channel: 'pagerduty-routing-key' },
   alertmanager: { type: 'alertmanager', address: 'http://127.0.0.1:9/api/v2/alerts' },
   datadog: { type: 'datadog', address: 'http://127.0.0.1:9', token: 'datadog-api-key' },
   grafana: { type: 'grafana', address: 'http://127.0.0.1:9/api/annotations', token: 'grafana-token' },
+  'incident.io': {
+    type: 'incident.io',
+    address: 'http://127.0.0.1:9/v2/alert_events/http/source',
+    token: 'incident-token',
+  },
   otel: {
     type: 'otel',
     address: 'http://127.0.0.1:9/v1/traces',

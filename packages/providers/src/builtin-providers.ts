@@ -8,11 +8,14 @@ import { genericHmacProvider } from './providers/generic-hmac.js';
 import { googlechatProvider } from './providers/googlechat.js';
 import { googlepubsubProvider } from './providers/googlepubsub.js';
 import { grafanaProvider } from './providers/grafana.js';
+import { incidentIoProvider } from './providers/incident.io.js';
 import { larkProvider } from './providers/lark.js';
 import { matrixProvider } from './providers/matrix.js';
 import { msteamsProvider } from './providers/msteams.js';
 import { natsProvider } from './providers/nats.js';
+import { opsgenieProvider } from './providers/opsgenie.js';
 import { otelProvider } from './providers/otel.js';
+import { pagerdutyProvider } from './providers/pagerduty.js';
 import { rocketProvider } from './providers/rocket.js';
 import { slackProvider } from './providers/slack.js';
 import { telegramProvider } from './providers/telegram.js';
@@ -35,9 +38,12 @@ export const builtinProviders: readonly AnyProviderDefinition[] = [
   matrixProvider,
   zulipProvider,
   zoomProvider,
+  opsgenieProvider,
+  pagerdutyProvider,
   alertmanagerProvider,
   datadogProvider,
   grafanaProvider,
+  incidentIoProvider,
   otelProvider,
   natsProvider,
   googlepubsubProvider,
