@@ -46,6 +46,7 @@ export const sampleSpecs = {
     address: 'http://127.0.0.1:9/v2/alert_events/http/source',
     token: 'incident-token',
   },
+  sentry: { type: 'sentry', address: 'http://publickey@127.0.0.1:9/42', channel: 'production' },
   otel: {
     type: 'otel',
     address: 'http://127.0.0.1:9/v1/traces',

@@ -201,9 +201,7 @@ export function resolveProviderSpec(
   type: ProviderType,
   extraFields: readonly string[],
 ): ResolvedSpec {
-  const shape: Record<string, z.ZodType> = { ...specFieldsSchema };
-  for (const field of extraFields) shape[field] ??= z.unknown().optional();
-  const parsed = z.strictObject(shape).safeParse(input);
+  const parsed = inputSchemaFor(extraFields).safeParse(input);
   if (!parsed.success) throw invalidSpec(type, formatZodIssues(parsed.error.issues));
   const spec = parsed.data as ProviderSpec & Record<string, unknown>;
   const secret = spec.secret ?? {};
@@ -251,6 +249,22 @@ export function resolveProviderSpec(
     throw invalidSpec(type, 'retry.maxDelayMs: must not be less than retry.minDelayMs');
   }
   return resolved;
+}
+
+// One schema per set of extra fields (i.e. per provider type): building and compiling a zod
+// object costs about a millisecond, which createNotifier should pay once per type, not per call.
+const inputSchemas = new Map<string, z.ZodType>();
+
+function inputSchemaFor(extraFields: readonly string[]): z.ZodType {
+  const key = extraFields.join('\0');
+  let schema = inputSchemas.get(key);
+  if (!schema) {
+    const shape: Record<string, z.ZodType> = { ...specFieldsSchema };
+    for (const field of extraFields) shape[field] ??= z.unknown().optional();
+    schema = z.strictObject(shape);
+    inputSchemas.set(key, schema);
+  }
+  return schema;
 }
 
 function assignTrimmed(target: Record<string, unknown>, key: string, value: string | undefined): void {

@@ -17,6 +17,7 @@ import { opsgenieProvider } from './providers/opsgenie.js';
 import { otelProvider } from './providers/otel.js';
 import { pagerdutyProvider } from './providers/pagerduty.js';
 import { rocketProvider } from './providers/rocket.js';
+import { sentryProvider } from './providers/sentry.js';
 import { slackProvider } from './providers/slack.js';
 import { telegramProvider } from './providers/telegram.js';
 import { webexProvider } from './providers/webex.js';
@@ -44,6 +45,7 @@ export const builtinProviders: readonly AnyProviderDefinition[] = [
   datadogProvider,
   grafanaProvider,
   incidentIoProvider,
+  sentryProvider,
   otelProvider,
   natsProvider,
   googlepubsubProvider,
