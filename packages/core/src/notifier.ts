@@ -87,7 +87,7 @@ export function configureProvider(definition: AnyProviderDefinition, spec: unkno
     schema = z.looseObject({ ...resolvedSpecShape, ...definition.spec });
     resolvedSchemas.set(definition, schema);
   }
-  const result = schema.safeParse(resolved);
+  const result = schema.safeParse(resolved, { jitless: true }); // parsed once per notifier: no compiled fast path
   if (!result.success) throw invalidSpec(definition.type, formatZodIssues(result.error.issues));
   const config = result.data as ProviderConfig;
   const problem = definition.validate?.(config);

@@ -201,7 +201,8 @@ export function resolveProviderSpec(
   type: ProviderType,
   extraFields: readonly string[],
 ): ResolvedSpec {
-  const parsed = inputSchemaFor(extraFields).safeParse(input);
+  // jitless: a spec is parsed once per notifier, where compiling a fast path would cost more than it saves.
+  const parsed = inputSchemaFor(extraFields).safeParse(input, { jitless: true });
   if (!parsed.success) throw invalidSpec(type, formatZodIssues(parsed.error.issues));
   const spec = parsed.data as ProviderSpec & Record<string, unknown>;
   const secret = spec.secret ?? {};

@@ -1,0 +1,199 @@
+/**
+ * What the three `github*` types share around `@octokit/rest`: the API base (git-common §12),
+ * loading the optional SDK, an Octokit whose HTTP goes through the notifier's core transport
+ * (retries, deadline, proxy, TLS, dispatcher, onAttempt, redaction: git-common §14), the token
+ * (PAT or App installation token) and error wrapping.
+ */
+import {
+  type ConnectContext,
+  type HttpRequest,
+  type HttpResponse,
+  importOptionalPeer,
+  NotifierError,
+  type ProviderConnection,
+  type ProviderType,
+} from '@notiflux/core';
+import type { Octokit } from '@octokit/rest';
+import { prefixError } from './git-errors.js';
+import {
+  type GitHubAppConfig,
+  getInstallationToken,
+  hasGitHubAppId,
+  readGitHubAppConfig,
+} from './github-app-token.js';
+
+export type OctokitModule = typeof import('@octokit/rest');
+
+export const GITHUB_API_VERSION = '2022-11-28';
+
+/** Headers every GitHub API call carries (the token is added per call). */
+export const GITHUB_HEADERS: Readonly<Record<string, string>> = {
+  Accept: 'application/vnd.github.v3+json',
+  'X-GitHub-Api-Version': GITHUB_API_VERSION,
+};
+
+/** How a `github*` notifier authenticates: a PAT, or a GitHub App's installation token. */
+export type GitHubAuth = { kind: 'token'; token: string } | { kind: 'app'; app: GitHubAppConfig };
+
+/**
+ * The auth from the resolved spec, or the upstream validation message (git-common §11):
+ * the effective token is `token`, else `password`; without one, the Secret's App keys.
+ */
+export function readGitHubAuth(spec: {
+  token?: string | undefined;
+  password?: string | undefined;
+  secret: Record<string, string>;
+}): GitHubAuth | string {
+  const token = spec.token || spec.password || '';
+  if (token !== '') return { kind: 'token', token };
+  if (!hasGitHubAppId(spec.secret)) return 'github token or github app details must be specified';
+  const app = readGitHubAppConfig(spec.secret);
+  return typeof app === 'string' ? app : { kind: 'app', app };
+}
+
+/** The Octokit module, loaded once per notifier on the first post (an optional peer). */
+export interface OctokitConnection extends ProviderConnection {
+  module: OctokitModule;
+  /** The authenticated login, looked up once per notifier by the types that need it. */
+  login: string | undefined;
+}
+
+export async function connectOctokit(
+  type: ProviderType,
+  _context?: ConnectContext,
+): Promise<OctokitConnection> {
+  const module = await importOptionalPeer('@octokit/rest', () => import('@octokit/rest'), type);
+  return {
+    module,
+    login: undefined,
+    deliver: () => Promise.reject(new Error('github types deliver through send')),
+    close: () => Promise.resolve(),
+  };
+}
+
+type Send = (request: HttpRequest) => Promise<HttpResponse>;
+
+/**
+ * A `fetch` for Octokit that sends through the core transport. Transport failures (non-2xx,
+ * network, timeout) are thrown as the transport's NotifierError, which Octokit wraps; a 202 and
+ * a 2xx body that is not JSON are failures too (as go-github).
+ */
+export function fetchThroughTransport(send: Send, extraHeaders: Record<string, string> = {}): typeof fetch {
+  return async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    Object.assign(headers, extraHeaders);
+    const method = init?.method ?? 'GET';
+    const body = typeof init?.body === 'string' ? init.body : undefined;
+    const response = await send({
+      transport: 'http',
+      method,
+      url,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      readResponse: true,
+      rejectReason: ({ body: text }) =>
+        text.trim() === '' || isJson(text) ? undefined : 'the body is not JSON',
+    });
+    if (response.status === 202) {
+      throw new NotifierError('HTTP_STATUS', `${method} ${url}: HTTP 202: accepted but not done`, {
+        status: 202,
+      });
+    }
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
+    }
+    const empty = response.status === 204 || response.status === 205 || response.body === '';
+    return new Response(empty ? null : response.body, { status: response.status, headers: responseHeaders });
+  };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An Octokit for one post: Bearer auth as upstream, HTTP through the notifier's transport. */
+export function createOctokit(
+  module: OctokitModule,
+  options: { apiBaseUrl: string; token: string; send: Send },
+): Octokit {
+  return new module.Octokit({
+    baseUrl: options.apiBaseUrl.replace(/\/$/, ''),
+    userAgent: 'notiflux',
+    request: {
+      fetch: fetchThroughTransport(options.send, {
+        authorization: `Bearer ${options.token}`,
+        'x-github-api-version': GITHUB_API_VERSION,
+      }),
+    },
+    // Octokit logs deprecations and 404s; the notifier reports through its errors instead.
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+}
+
+/** The token for this post: the PAT, or a (cached) installation token for the App. */
+export async function resolveGitHubToken(
+  type: ProviderType,
+  auth: GitHubAuth,
+  send: Send,
+  withSlug = false,
+): Promise<{ token: string; slug: string | undefined }> {
+  if (auth.kind === 'token') return { token: auth.token, slug: undefined };
+  try {
+    return await getInstallationToken(auth.app, send, withSlug);
+  } catch (error) {
+    if (!(error instanceof NotifierError)) throw error;
+    throw new NotifierError(error.code, `${type}: ${error.message}`, {
+      providerType: type,
+      status: error.status,
+      retryable: error.retryable,
+      cause: error,
+    });
+  }
+}
+
+/**
+ * An error of an Octokit call as `<type>: <prefix>: <cause>`: the transport's NotifierError when
+ * the failure came from it (code and status kept), else Octokit's own error, redacted.
+ */
+export function githubCallError(
+  type: ProviderType,
+  prefix: string,
+  error: unknown,
+  redact: (text: string) => string,
+): NotifierError {
+  if (error instanceof NotifierError) return prefixError(type, prefix, error);
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (cause instanceof NotifierError) return prefixError(type, prefix, cause);
+  const status = (error as { status?: unknown } | null)?.status;
+  const message = redact(error instanceof Error ? error.message : String(error));
+  return new NotifierError(
+    typeof status === 'number' ? 'HTTP_STATUS' : 'NETWORK',
+    `${type}: ${prefix}: ${message}`,
+    typeof status === 'number' ? { providerType: type, status } : { providerType: type, retryable: true },
+  );
+}
+
+/** Runs an Octokit call, turning its failure into `githubCallError`. */
+export async function githubCall<T>(
+  type: ProviderType,
+  prefix: string,
+  redact: (text: string) => string,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw githubCallError(type, prefix, error, redact);
+  }
+}
