@@ -1,10 +1,20 @@
 import type { AnyProviderDefinition } from '@notiflux/core';
 import { alertmanagerProvider } from './providers/alertmanager.js';
+import { azuredevopsProvider } from './providers/azuredevops.js';
 import { azureeventhubProvider } from './providers/azureeventhub.js';
+import { bitbucketProvider } from './providers/bitbucket.js';
+import { bitbucketserverProvider } from './providers/bitbucketserver.js';
 import { datadogProvider } from './providers/datadog.js';
 import { discordProvider } from './providers/discord.js';
 import { genericProvider } from './providers/generic.js';
 import { genericHmacProvider } from './providers/generic-hmac.js';
+import { giteaProvider } from './providers/gitea.js';
+import { giteapullrequestcommentProvider } from './providers/giteapullrequestcomment.js';
+import { githubProvider } from './providers/github.js';
+import { githubdispatchProvider } from './providers/githubdispatch.js';
+import { githubpullrequestcommentProvider } from './providers/githubpullrequestcomment.js';
+import { gitlabProvider } from './providers/gitlab.js';
+import { gitlabmergerequestcommentProvider } from './providers/gitlabmergerequestcomment.js';
 import { googlechatProvider } from './providers/googlechat.js';
 import { googlepubsubProvider } from './providers/googlepubsub.js';
 import { grafanaProvider } from './providers/grafana.js';
@@ -39,6 +49,16 @@ export const builtinProviders: readonly AnyProviderDefinition[] = [
   matrixProvider,
   zulipProvider,
   zoomProvider,
+  githubProvider,
+  githubdispatchProvider,
+  githubpullrequestcommentProvider,
+  gitlabProvider,
+  gitlabmergerequestcommentProvider,
+  giteaProvider,
+  giteapullrequestcommentProvider,
+  bitbucketProvider,
+  bitbucketserverProvider,
+  azuredevopsProvider,
   opsgenieProvider,
   pagerdutyProvider,
   alertmanagerProvider,

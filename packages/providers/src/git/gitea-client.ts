@@ -7,6 +7,7 @@ import { type HttpRequest, type HttpResponse, NotifierError, type ProviderType }
 import { giteaApiBase } from './api-base.js';
 import { prefixError } from './git-errors.js';
 import { goQuote } from './go-quote.js';
+import { parseJsonAnswer } from './json-answer.js';
 import { parseGitAddress, splitRepositoryId } from './repository-address.js';
 
 export interface GiteaRepository {
@@ -88,20 +89,6 @@ export function giteaVersionProblem(version: string, hostUrl: string): string | 
   return preRelease ? `gitea server at ${hostUrl} is older than 1.11.0` : undefined;
 }
 
-/** The JSON of a 2xx answer; a body that is not JSON makes the call fail (`REJECTED`), as the SDK's decoding does. */
-export function parseGiteaJson(type: ProviderType, request: HttpRequest, response: HttpResponse): unknown {
-  try {
-    return JSON.parse(response.body);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new NotifierError(
-      'REJECTED',
-      `${type}: ${request.method} ${request.url}: HTTP ${response.status} but the body is not JSON: ${detail}`,
-      { providerType: type, status: response.status },
-    );
-  }
-}
-
 type Send = (request: HttpRequest) => Promise<HttpResponse>;
 
 /** Per-notifier state learnt on the first post: the version check passed, the login. */
@@ -138,7 +125,7 @@ export async function ensureGiteaVersion(
   const request = { ...giteaRequest('GET', `${repository.apiBase}/version`, token), readResponse: true };
   try {
     const response = await send(request);
-    const answer = parseGiteaJson(type, request, response) as { version?: unknown } | null;
+    const answer = parseJsonAnswer(type, request, response) as { version?: unknown } | null;
     const version = typeof answer?.version === 'string' ? answer.version : '';
     const problem = giteaVersionProblem(version, repository.hostUrl);
     if (problem) throw new NotifierError('REJECTED', `${type}: ${problem}`, { providerType: type });
@@ -161,7 +148,7 @@ export async function giteaLogin(
   const request = { ...giteaRequest('GET', `${repository.apiBase}/user`, token), readResponse: true };
   try {
     const response = await send(request);
-    const user = parseGiteaJson(type, request, response) as { login?: unknown } | null;
+    const user = parseJsonAnswer(type, request, response) as { login?: unknown } | null;
     if (typeof user?.login !== 'string') {
       throw new NotifierError('REJECTED', `${type}: the user answer has no login`, { providerType: type });
     }

@@ -18,6 +18,7 @@ import { commitStatusFor } from '../git/commit-status.js';
 import { commitStatusKey } from '../git/commit-status-id.js';
 import { prefixError } from '../git/git-errors.js';
 import { goQuote } from '../git/go-quote.js';
+import { parseJsonAnswer } from '../git/json-answer.js';
 import { parseGitAddress, splitRepositoryId } from '../git/repository-address.js';
 
 export const bitbucketProvider = defineProvider({
@@ -47,7 +48,7 @@ export const bitbucketProvider = defineProvider({
       return;
     // Upstream returns the SDK's error unwrapped here.
     const response = await http.send(status.create);
-    if (response.status !== 204) parseBitbucketJson(status.create, response);
+    if (response.status !== 204) parseJsonAnswer('bitbucket', status.create, response);
   },
 });
 
@@ -131,25 +132,12 @@ async function readExistingStatus(
 ): Promise<{ state?: unknown; description?: unknown } | undefined> {
   try {
     const response = await send(read);
-    const existing = parseBitbucketJson(read, response);
+    const existing = parseJsonAnswer('bitbucket', read, response);
     return existing && typeof existing === 'object' ? existing : undefined;
   } catch (error) {
     if (error instanceof NotifierError && error.code === 'HTTP_STATUS' && error.status === 404)
       return undefined;
     throw prefixError('bitbucket', 'could not get commit status', error);
-  }
-}
-
-function parseBitbucketJson(request: HttpRequest, response: HttpResponse): unknown {
-  try {
-    return JSON.parse(response.body);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new NotifierError(
-      'REJECTED',
-      `bitbucket: ${request.method} ${request.url}: HTTP ${response.status} but the body is not JSON: ${detail}`,
-      { providerType: 'bitbucket', status: response.status },
-    );
   }
 }
 

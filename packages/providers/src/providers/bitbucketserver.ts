@@ -4,6 +4,7 @@
  * `internal/notifier/bitbucketserver.go`). Spec: bitbucketserver.md, git-common.md.
  */
 import { STATUS_CODES } from 'node:http';
+import { posix } from 'node:path';
 import {
   defineProvider,
   type Event,
@@ -13,20 +14,23 @@ import {
   type ResolvedSpec,
   requiredString,
 } from '@notiflux/core';
-import { basicAuthCredentials } from '../git/basic-auth.js';
+import { basicAuthCredentials, hideBasicCredentials } from '../git/basic-auth.js';
 import { commitStatusFor } from '../git/commit-status.js';
 import { commitStatusKey } from '../git/commit-status-id.js';
 import { gitEventError, prefixError } from '../git/git-errors.js';
 import { goQuote } from '../git/go-quote.js';
 
+const TYPE = 'bitbucketserver';
+
 export const bitbucketserverProvider = defineProvider({
-  type: 'bitbucketserver',
+  type: TYPE,
   spec: {
     address: requiredString('the HTTP(S) clone URL, https://<host>[/<context>]/scm/<PROJECT>/<repo>.git'),
   },
   validate(spec) {
-    const base = bitbucketServerCommitsUrl(spec.address);
-    if (typeof base !== 'string') return `address: could not parse git address: ${base.problem}`;
+    const parsed = parseBitbucketServerAddress(spec.address);
+    if ('problem' in parsed) return `address: could not parse git address: ${parsed.problem}`;
+    // A token wins; otherwise both halves of basic auth are needed.
     if (!spec.token && !(spec.username && spec.password)) {
       return 'token: invalid credentials, expected to be one of username/password or API Token';
     }
@@ -36,37 +40,33 @@ export const bitbucketserverProvider = defineProvider({
     const status = bitbucketServerBuildStatus(event, spec);
     return status ? [status.create] : [];
   },
-  async send(event, { spec, http }) {
+  async send(event, { spec, http, redactor }) {
     const status = bitbucketServerBuildStatus(event, spec);
     if (!status) return;
-    const existing = await readExistingBuildStatus(status.read, http.send);
-    const ours = status.payload;
-    if (
-      existing &&
-      existing.key === ours.key &&
-      existing.state === ours.state &&
-      (existing.description ?? '') === (ours.description ?? '') &&
-      (existing.name ?? '') === (ours.name ?? '')
-    ) {
-      return;
-    }
     try {
-      await http.send(status.create);
+      const existing = await readExistingBuildStatus(status.read, http.send);
+      if (existing && isSameBuildStatus(existing, status.payload)) return;
+      await postBuildStatus(status.create, http.send);
     } catch (error) {
-      throw prefixError(
-        'bitbucketserver',
-        'could not post build status: could not post build commit status',
-        withStatusLine(error),
-      );
+      throw status.basicCredentials ? hideBasicCredentials(error, redactor, status.basicCredentials) : error;
     }
   },
 });
 
+/** Where the build-status calls go, parsed from the clone URL. */
+export interface BitbucketServerAddress {
+  /** `<scheme>://<host[:port]><context>/rest/api/latest/projects/<PROJECT>/repos/<repo>/commits`, no query. */
+  commitsUrl: string;
+  /** The clone URL's query (`?…`, usually empty): upstream keeps it on the POST. */
+  search: string;
+}
+
 /**
- * `<scheme>://<host[:port]><context>/rest/api/latest/projects/<PROJECT>/repos/<repo>/commits`
- * from the clone URL, found at the last `/scm/`; or why the address is not a clone URL.
+ * Parses `http(s)://<host>[:port][/<context>]/scm/<PROJECT>/<repo>[.git]`: the context path is
+ * whatever precedes the last `/scm/`; project key and slug are kept as written. Never throws:
+ * returns why the address is not a clone URL instead.
  */
-export function bitbucketServerCommitsUrl(address: string): string | { problem: string } {
+export function parseBitbucketServerAddress(address: string): BitbucketServerAddress | { problem: string } {
   let url: URL;
   try {
     url = new URL(address);
@@ -92,7 +92,17 @@ export function bitbucketServerCommitsUrl(address: string): string | { problem: 
   if (parts.length !== 2) return { problem: `invalid repository id ${goQuote(remainder)}` };
   const [project = '', repo = ''] = parts;
   const escapedContext = context.split('/').map(encodeURIComponent).join('/');
-  return `${url.protocol}//${url.host}${escapedContext}/rest/api/latest/projects/${encodeURIComponent(project)}/repos/${encodeURIComponent(repo)}/commits`;
+  // Upstream joins the path with Go's JoinPath, which cleans `//` and dot segments.
+  const apiPath = posix.normalize(
+    `${escapedContext}/rest/api/latest/projects/${encodeURIComponent(project)}/repos/${encodeURIComponent(repo)}/commits`,
+  );
+  return { commitsUrl: `${url.protocol}//${url.host}${apiPath}`, search: url.search };
+}
+
+/** The commits URL of a clone URL (see `parseBitbucketServerAddress`), or why it is not one. */
+export function bitbucketServerCommitsUrl(address: string): string | { problem: string } {
+  const parsed = parseBitbucketServerAddress(address);
+  return 'problem' in parsed ? parsed : parsed.commitsUrl;
 }
 
 /** Bitbucket Server's build-status body, keys in upstream's order; `description` omitted when empty. */
@@ -111,14 +121,12 @@ export function encodeBitbucketServerBuildStatus(
 ): { sha: string; payload: BitbucketServerBuildStatusPayload } | undefined {
   let fields: ReturnType<typeof commitStatusFor>;
   try {
-    fields = commitStatusFor('bitbucketserver', event, spec);
+    fields = commitStatusFor(TYPE, event, spec);
   } catch (error) {
     // Upstream words an unusable revision `could not parse revision: …`.
-    if (error instanceof NotifierError && error.message.startsWith('bitbucketserver: failed to extract')) {
-      throw gitEventError(
-        'bitbucketserver',
-        `could not parse revision: ${error.message.slice('bitbucketserver: '.length)}`,
-      );
+    const unparsable = `${TYPE}: failed to extract`;
+    if (error instanceof NotifierError && error.message.startsWith(unparsable)) {
+      throw gitEventError(TYPE, `could not parse revision: ${error.message.slice(`${TYPE}: `.length)}`);
     }
     throw error;
   }
@@ -138,6 +146,8 @@ export function encodeBitbucketServerBuildStatus(
 
 interface BitbucketServerBuildStatus {
   payload: BitbucketServerBuildStatusPayload;
+  /** base64(username:password) when basic auth is used, to hide it should a server echo it. */
+  basicCredentials: string | undefined;
   read: HttpRequest;
   create: HttpRequest;
 }
@@ -151,19 +161,23 @@ function bitbucketServerBuildStatus(
   const encoded = encodeBitbucketServerBuildStatus(event, spec);
   if (!encoded) return undefined;
   // validate() has checked the address at createNotifier.
-  const builds = `${bitbucketServerCommitsUrl(spec.address) as string}/${encodeURIComponent(encoded.sha)}/builds`;
+  const { commitsUrl, search } = parseBitbucketServerAddress(spec.address) as BitbucketServerAddress;
+  const builds = `${commitsUrl}/${encodeURIComponent(encoded.sha)}/builds`;
+  const basicCredentials = spec.token
+    ? undefined
+    : basicAuthCredentials(spec.username ?? '', spec.password ?? '');
   const headers = {
-    Authorization: spec.token
-      ? `Bearer ${spec.token}`
-      : `Basic ${basicAuthCredentials(spec.username ?? '', spec.password ?? '')}`,
+    Authorization: basicCredentials ? `Basic ${basicCredentials}` : `Bearer ${spec.token}`,
     'x-atlassian-token': 'no-check',
     'x-requested-with': 'XMLHttpRequest',
   };
   return {
     payload: encoded.payload,
+    basicCredentials,
     read: {
       transport: 'http',
       method: 'GET',
+      // The key query replaces whatever query the clone URL had.
       url: `${builds}?key=${encoded.payload.key}`,
       headers,
       readResponse: true,
@@ -171,7 +185,7 @@ function bitbucketServerBuildStatus(
     create: {
       transport: 'http',
       method: 'POST',
-      url: builds,
+      url: `${builds}${search}`,
       headers: { ...headers, 'Content-Type': 'application/json' },
       body: JSON.stringify(encoded.payload),
     },
@@ -179,6 +193,16 @@ function bitbucketServerBuildStatus(
 }
 
 type ExistingBuildStatus = Partial<Record<'key' | 'state' | 'description' | 'name', unknown>>;
+
+/** Upstream's duplicate rule: same key, state, description and name (absent reads as empty). */
+function isSameBuildStatus(existing: ExistingBuildStatus, ours: BitbucketServerBuildStatusPayload): boolean {
+  return (
+    (existing.key ?? '') === ours.key &&
+    (existing.state ?? '') === ours.state &&
+    (existing.description ?? '') === (ours.description ?? '') &&
+    (existing.name ?? '') === ours.name
+  );
+}
 
 /** The build status already there under our key (200 only); 404 and other answers below 400 mean none. */
 async function readExistingBuildStatus(
@@ -193,43 +217,71 @@ async function readExistingBuildStatus(
     if (error instanceof NotifierError && error.code === 'HTTP_STATUS' && error.status === 404)
       return undefined;
     throw prefixError(
-      'bitbucketserver',
+      TYPE,
       `${prefix}: failed api call to check duplicate commit status`,
       withStatusLine(error),
     );
   }
   if (response.status !== 200) return undefined;
+  const unusable = (detail: string) =>
+    new NotifierError(
+      'REJECTED',
+      `${TYPE}: ${prefix}: could not unmarshal json response body for duplicate commit status: ${detail}`,
+      { providerType: TYPE, status: response.status },
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(response.body);
   } catch (error) {
-    const detail =
-      error instanceof SyntaxError && response.body.trim() === ''
+    // Go's wording for an empty body, which Bitbucket sends when it has nothing to say.
+    throw unusable(
+      response.body.trim() === ''
         ? 'unexpected end of JSON input'
-        : String((error as Error).message);
-    throw new NotifierError(
-      'REJECTED',
-      `bitbucketserver: ${prefix}: could not unmarshal json response body for duplicate commit status: ${detail}`,
-      { providerType: 'bitbucketserver', status: response.status },
+        : error instanceof Error
+          ? error.message
+          : String(error),
     );
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new NotifierError(
-      'REJECTED',
-      `bitbucketserver: ${prefix}: could not unmarshal json response body for duplicate commit status: not a JSON object`,
-      { providerType: 'bitbucketserver', status: response.status },
-    );
+  // Go decodes `null` into an empty status: no duplicate.
+  if (parsed === null) return undefined;
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw unusable(`cannot unmarshal ${Array.isArray(parsed) ? 'array' : typeof parsed} into a build status`);
   }
   return parsed as ExistingBuildStatus;
 }
 
-/** An HTTP status failure worded as upstream (`400 - Bad Request`), the full transport error kept as cause. */
+/** Writes the build status; any answer below 400 is success (Bitbucket answers 204). */
+async function postBuildStatus(
+  create: HttpRequest,
+  send: (request: HttpRequest) => Promise<HttpResponse>,
+): Promise<void> {
+  try {
+    await send(create);
+  } catch (error) {
+    throw prefixError(
+      TYPE,
+      'could not post build status: could not post build commit status',
+      withStatusLine(error),
+    );
+  }
+}
+
+/**
+ * A final HTTP status worded as upstream (`400 - Bad Request`), the transport error kept as
+ * cause. Retryable statuses that exhausted the retries keep the transport's wording, which
+ * says how many attempts were made (upstream: `giving up after 5 attempt(s)`).
+ */
 function withStatusLine(error: unknown): unknown {
-  if (!(error instanceof NotifierError) || error.code !== 'HTTP_STATUS' || error.status === undefined)
+  if (
+    !(error instanceof NotifierError) ||
+    error.code !== 'HTTP_STATUS' ||
+    error.status === undefined ||
+    error.retryable
+  )
     return error;
   const phrase = STATUS_CODES[error.status] ?? '';
   return new NotifierError('HTTP_STATUS', `${error.status} - ${phrase}`, {
-    providerType: 'bitbucketserver',
+    providerType: TYPE,
     status: error.status,
     retryable: error.retryable,
     cause: error,

@@ -17,9 +17,9 @@ import {
   giteaRepository,
   giteaRequest,
   giteaToken,
-  parseGiteaJson,
   validateGiteaSpec,
 } from '../git/gitea-client.js';
+import { parseJsonAnswer } from '../git/json-answer.js';
 
 export const giteaProvider = defineProvider({
   type: 'gitea',
@@ -36,11 +36,11 @@ export const giteaProvider = defineProvider({
     await ensureGiteaVersion('gitea', spec, repository, token, http.send);
     const list = status.list;
     const statuses = await withErrorPrefix('gitea', 'could not list commit statuses', async () =>
-      parseGiteaJson('gitea', list, await http.send(list)),
+      parseJsonAnswer('gitea', list, await http.send(list)),
     );
     if (isDuplicateGiteaStatus(statuses, status.payload)) return;
     // Upstream returns the SDK's error unwrapped here; the body must still be JSON.
-    parseGiteaJson('gitea', status.create, await http.send(status.create));
+    parseJsonAnswer('gitea', status.create, await http.send(status.create));
   },
 });
 
