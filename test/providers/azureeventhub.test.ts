@@ -15,6 +15,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { type EventHubPeer, startEventHubPeer } from '../support/amqp-event-hub-peer.js';
 import { listenOnLoopback } from '../support/listen-on-loopback.js';
 import { useProviderHarness } from '../support/provider-harness.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent, sampleEventJson } from '../support/sample-events.js';
 import { createTestPki, type TestPki } from '../support/test-certificates.js';
 
@@ -30,15 +31,6 @@ function testJwt(secretPart = 'c2lnbmF0dXJlLW9mLXRoZS10ZXN0LWp3dA'): string {
     JSON.stringify({ aud: 'https://eventhubs.azure.net', exp: Math.floor(Date.now() / 1000) + 600 }),
   ).toString('base64url');
   return `eyJhbGciOiJSUzI1NiJ9.${claims}.${secretPart}`;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<NotifierError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
 }
 
 function creationError(spec: Record<string, unknown>): NotifierError {

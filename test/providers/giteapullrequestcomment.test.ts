@@ -1,5 +1,4 @@
 import type { Event } from '@notiflux/core';
-import { NotifierError } from '@notiflux/core';
 import {
   encodeGiteaPullRequestComment,
   giteapullrequestcommentProvider,
@@ -7,6 +6,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { useProviderHarness } from '../support/provider-harness.js';
 import type { RecordedRequest, ScriptedResponse } from '../support/recording-server.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent } from '../support/sample-events.js';
 
 const { receiver, notifier } = useProviderHarness();
@@ -67,15 +67,6 @@ async function setup(comments: unknown = [], overrides: Record<string, ScriptedR
 }
 
 const calls = (requests: RecordedRequest[]) => requests.map((request) => `${request.method} ${request.path}`);
-
-async function rejection(promise: Promise<unknown>): Promise<NotifierError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
-}
 
 describe('giteapullrequestcomment', () => {
   it('checks the version, looks up the login, lists the comments and creates the comment', async () => {

@@ -1,11 +1,12 @@
 import { createPublicKey, createVerify, generateKeyPairSync } from 'node:crypto';
 import type { Event } from '@notiflux/core';
-import { NotifierError } from '@notiflux/providers';
+import type { NotifierError } from '@notiflux/providers';
 import { githubProvider, isDuplicateGitHubStatus, parseGitHubRepository } from '@notiflux/providers/github';
 import { MockAgent } from 'undici';
 import { describe, expect, it, vi } from 'vitest';
 import { useProviderHarness } from '../support/provider-harness.js';
 import type { RecordedRequest, ScriptedResponse } from '../support/recording-server.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent } from '../support/sample-events.js';
 
 const { receiver, notifier } = useProviderHarness();
@@ -57,15 +58,6 @@ async function setup(options: { existing?: unknown[]; create?: ScriptedResponse;
 
 function withEvent(changes: Partial<Event>): Event {
   return { ...sampleEvent, ...changes };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<NotifierError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
 }
 
 describe('github', () => {

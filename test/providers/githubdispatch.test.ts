@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Event } from '@notiflux/core';
-import { NotifierError } from '@notiflux/providers';
 import { encodeGitHubDispatchPayload, githubdispatchProvider } from '@notiflux/providers/githubdispatch';
 import { describe, expect, it } from 'vitest';
 import { useProviderHarness } from '../support/provider-harness.js';
 import type { RecordedRequest, ScriptedResponse } from '../support/recording-server.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent, sampleEventJson } from '../support/sample-events.js';
 
 const { receiver, notifier } = useProviderHarness();
@@ -23,15 +23,6 @@ async function setup(
     { providers: [githubdispatchProvider] },
   );
   return { server, created };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<NotifierError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
 }
 
 describe('githubdispatch', () => {

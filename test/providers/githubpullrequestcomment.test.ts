@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Event } from '@notiflux/core';
-import { NotifierError } from '@notiflux/providers';
 import {
   githubPullRequestCommentFor,
   githubpullrequestcommentProvider,
@@ -8,6 +7,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { useProviderHarness } from '../support/provider-harness.js';
 import type { RecordedRequest, ScriptedResponse } from '../support/recording-server.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent } from '../support/sample-events.js';
 
 const { receiver, notifier } = useProviderHarness();
@@ -56,15 +56,6 @@ async function setup(comments: unknown[] = [], overrides: Record<string, Scripte
 }
 
 const routes = (requests: RecordedRequest[]) => requests.map((r) => `${r.method} ${r.path}`);
-
-async function rejection(promise: Promise<unknown>): Promise<NotifierError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
-}
 
 describe('githubpullrequestcomment', () => {
   it('looks up the login, lists the comments and creates the comment', async () => {

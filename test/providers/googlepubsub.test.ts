@@ -13,6 +13,7 @@ import { listenOnLoopback } from '../support/listen-on-loopback.js';
 import { isLoopbackHost } from '../support/loopback-guard.js';
 import { useProviderHarness } from '../support/provider-harness.js';
 import { type PubSubEmulator, startPubSubEmulator } from '../support/pubsub-emulator.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent, sampleEventJson } from '../support/sample-events.js';
 
 const { notifier } = useProviderHarness();
@@ -46,15 +47,6 @@ async function freshTopic(): Promise<{ topic: string; subscription: string }> {
 
 function pubsubNotifier(spec: Omit<ProviderSpec, 'type'>) {
   return notifier({ type: 'googlepubsub', ...spec }, { providers: [googlepubsubProvider] });
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<NotifierError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
 }
 
 function fakeServiceAccount() {
@@ -210,7 +202,7 @@ describe('googlepubsub: publishing to the emulator', () => {
   });
 
   it('fails with REJECTED naming the topic when it does not exist', async () => {
-    const error = await rejectionOf(
+    const error = await rejection(
       pubsubNotifier({ address: PROJECT, channel: 'no-such-topic' }).post(sampleEvent),
     );
     expect(error.code).toBe('REJECTED');
@@ -244,7 +236,7 @@ describe('googlepubsub: credentials', () => {
   it('never shows the credentials in errors or encode()', async () => {
     const account = fakeServiceAccount();
     const publisher = pubsubNotifier({ address: PROJECT, channel: 'missing-topic', token: account.json });
-    const error = await rejectionOf(publisher.post(sampleEvent));
+    const error = await rejection(publisher.post(sampleEvent));
     expect(error.code).toBe('REJECTED');
     const keyLine = account.privateKeyPem.split('\n')[1] ?? '';
     expect(keyLine.length).toBeGreaterThan(20);
@@ -262,7 +254,7 @@ describe('googlepubsub: credentials', () => {
 
   it('rejects credentials JSON of an unknown kind at the first post, without echoing it', async () => {
     const token = JSON.stringify({ type: 'mystery_credentials', secret_field: 'hunter2-very-secret' });
-    const error = await rejectionOf(
+    const error = await rejection(
       pubsubNotifier({ address: PROJECT, channel: 'any-topic', token }).post(sampleEvent),
     );
     expect(error.code).toBe('REJECTED');
@@ -278,7 +270,7 @@ describe('googlepubsub: deadlines', () => {
     await new Promise((resolve) => probe.close(resolve));
     await withEmulatorHost(`127.0.0.1:${port}`, async () => {
       const started = performance.now();
-      const error = await rejectionOf(
+      const error = await rejection(
         pubsubNotifier({ address: PROJECT, channel: 'down', timeout: '1s' }).post(sampleEvent),
       );
       expect(['NETWORK', 'TIMEOUT']).toContain(error.code);
@@ -295,7 +287,7 @@ describe('googlepubsub: deadlines', () => {
     try {
       await withEmulatorHost(`127.0.0.1:${port}`, async () => {
         const started = performance.now();
-        const error = await rejectionOf(
+        const error = await rejection(
           pubsubNotifier({ address: PROJECT, channel: 'silent', timeout: '700ms' }).post(sampleEvent),
         );
         expect(error.code).toBe('TIMEOUT');
@@ -320,7 +312,7 @@ describe('googlepubsub: deadlines', () => {
         });
         setTimeout(() => controller.abort(), 300);
         const started = performance.now();
-        const error = await rejectionOf(posting);
+        const error = await rejection(posting);
         expect(error.code).toBe('ABORTED');
         expect(performance.now() - started).toBeLessThan(2_000);
       });
