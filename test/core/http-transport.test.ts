@@ -209,6 +209,66 @@ describe('response validation', () => {
   });
 });
 
+describe('per-attempt cap (attemptTimeoutMs)', () => {
+  const cappedProvider = defineProvider({
+    type: 'capped',
+    spec: { address: httpAddress },
+    encode: (event, spec) => [
+      {
+        transport: 'http',
+        method: 'POST',
+        url: spec.address,
+        headers: {},
+        body: event.message,
+        attemptTimeoutMs: 150,
+      },
+    ],
+  });
+  const createCappedNotifier = createNotifierFactory([cappedProvider]);
+
+  function cappedNotifier(address: string, timeout: string, attempts: AttemptInfo[]) {
+    const notifier = createCappedNotifier(
+      { type: 'capped', address, timeout, retry: quickRetry },
+      { onAttempt: (info) => attempts.push(info) },
+    );
+    cleanups.push(() => notifier.close());
+    return notifier;
+  }
+
+  it('gives up on an attempt that outlives its cap and retries within the deadline', async () => {
+    const target = await server();
+    target.respondWith([{ status: 200, delayMs: 3000 }, { status: 200 }]);
+    const attempts: AttemptInfo[] = [];
+    await cappedNotifier(target.url, '5s', attempts).post(sampleEvent);
+    expect(target.requests).toHaveLength(2);
+    expect(attempts.map(({ attempt, status }) => ({ attempt, status }))).toEqual([
+      { attempt: 1, status: undefined },
+      { attempt: 2, status: 200 },
+    ]);
+    expect(attempts[0]?.error).toMatchObject({ code: 'TIMEOUT', retryable: true });
+    expect(attempts[0]?.error?.message).toContain('attempt timed out after 150ms');
+    expect(attempts[0]?.retryInMs).toBe(5);
+  });
+
+  it('names the cap and the attempts when every attempt runs out', async () => {
+    const target = await server();
+    target.respondWith(() => ({ status: 200, delayMs: 3000 }));
+    const error = await failure(cappedNotifier(target.url, '5s', []).post(sampleEvent));
+    expect(error).toMatchObject({ code: 'TIMEOUT', retryable: true });
+    expect(error.message).toContain('attempt timed out after 150ms (after 5 attempts)');
+    expect(target.requests).toHaveLength(5);
+  });
+
+  it('leaves the post deadline in charge when it ends first', async () => {
+    const target = await server();
+    target.respondWith(() => ({ status: 200, delayMs: 3000 }));
+    const error = await failure(cappedNotifier(target.url, '100ms', []).post(sampleEvent));
+    expect(error).toMatchObject({ code: 'TIMEOUT' });
+    expect(error.message).toContain('timed out after 100ms');
+    expect(target.requests).toHaveLength(1);
+  });
+});
+
 describe('secret webhook paths', () => {
   const secretPathProvider = defineProvider({
     type: 'secret-path',

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { Deadline } from '../deadline.js';
+import type { AbortSource } from './attempt-window.js';
 
 export interface ExchangeRequest {
   origin: string;
@@ -24,7 +24,7 @@ export interface ExchangeResult {
 export function exchange(
   dispatcher: Dispatcher,
   request: ExchangeRequest,
-  deadline: Deadline,
+  deadline: AbortSource,
   bodyLimit: (status: number) => number,
 ): Promise<ExchangeResult> {
   return new Promise((resolve, reject) => {

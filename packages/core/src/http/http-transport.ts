@@ -4,6 +4,7 @@ import { NotifierError, type NotifierErrorCode } from '../errors.js';
 import type { ResolvedSpec } from '../provider-spec.js';
 import type { ProviderType } from '../provider-types.js';
 import type { Redactor } from '../redaction.js';
+import { AttemptWindow } from './attempt-window.js';
 import { basicAuthFromUserinfo } from './basic-auth.js';
 import { createDispatcher } from './dispatcher.js';
 import { exchange } from './exchange.js';
@@ -36,6 +37,11 @@ export interface HttpRequest {
   shownBody?: string;
   /** `encode` shows the request as this transport (`otlp`: an OTLP/HTTP export) instead of `http`. */
   encodedAs?: 'otlp';
+  /**
+   * Caps each attempt, within the post's deadline, where the service's own client does (Bitbucket
+   * Server's: 15 s); an attempt that runs out is retried like a lost connection.
+   */
+  attemptTimeoutMs?: number;
 }
 
 export interface HttpResponse {
@@ -220,20 +226,39 @@ export class HttpTransport {
     deadline: Deadline,
   ): Promise<{ response: HttpResponse } | Failure> {
     const mustRead = request.readResponse || request.rejectReason !== undefined;
-    const answer = await exchange(
-      dispatcher,
-      {
-        origin: prepared.origin,
-        path: prepared.path,
-        method: prepared.method,
-        headers: request.attemptHeaders
-          ? mergeHeaders(prepared.headers, request.attemptHeaders())
-          : prepared.headers,
-        body: prepared.body,
-      },
-      deadline,
-      (status) => (status >= 200 && status < 300 ? (mustRead ? RESPONSE_BODY_LIMIT : 0) : ERROR_BODY_LIMIT),
-    );
+    const { attemptTimeoutMs } = request;
+    // Only worth a timer when the attempt's cap ends before the post's deadline would.
+    const window =
+      attemptTimeoutMs !== undefined && attemptTimeoutMs < deadline.remainingMs()
+        ? new AttemptWindow(deadline, attemptTimeoutMs)
+        : undefined;
+    let answer: Awaited<ReturnType<typeof exchange>>;
+    try {
+      answer = await exchange(
+        dispatcher,
+        {
+          origin: prepared.origin,
+          path: prepared.path,
+          method: prepared.method,
+          headers: request.attemptHeaders
+            ? mergeHeaders(prepared.headers, request.attemptHeaders())
+            : prepared.headers,
+          body: prepared.body,
+        },
+        window ?? deadline,
+        (status) => (status >= 200 && status < 300 ? (mustRead ? RESPONSE_BODY_LIMIT : 0) : ERROR_BODY_LIMIT),
+      );
+    } catch (error) {
+      if (window?.expired && !deadline.abortedBy) {
+        return this.failure('TIMEOUT', prepared, `attempt timed out after ${formatMs(window.ms)}`, {
+          retryable: true,
+          cause: error,
+        });
+      }
+      throw error;
+    } finally {
+      window?.dispose();
+    }
     const { status } = answer;
 
     if (status >= 200 && status < 300) {

@@ -152,6 +152,9 @@ interface BitbucketServerBuildStatus {
   create: HttpRequest;
 }
 
+/** Upstream's client gives each attempt 15 s, whatever the post's timeout. */
+export const BITBUCKET_SERVER_ATTEMPT_TIMEOUT_MS = 15_000;
+
 function bitbucketServerBuildStatus(
   event: Event,
   spec: Pick<ResolvedSpec, 'commitStatus' | 'provider' | 'token' | 'username' | 'password'> & {
@@ -181,6 +184,7 @@ function bitbucketServerBuildStatus(
       url: `${builds}?key=${encoded.payload.key}`,
       headers,
       readResponse: true,
+      attemptTimeoutMs: BITBUCKET_SERVER_ATTEMPT_TIMEOUT_MS,
     },
     create: {
       transport: 'http',
@@ -188,6 +192,7 @@ function bitbucketServerBuildStatus(
       url: `${builds}${search}`,
       headers: { ...headers, 'Content-Type': 'application/json' },
       body: JSON.stringify(encoded.payload),
+      attemptTimeoutMs: BITBUCKET_SERVER_ATTEMPT_TIMEOUT_MS,
     },
   };
 }
