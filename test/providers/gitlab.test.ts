@@ -302,6 +302,11 @@ describe('gitlab', () => {
       });
       expect(calls(server.requests).filter((call) => call.startsWith('POST'))).toHaveLength(1);
     });
+    it("takes a 304 answer to the write as success, as GitLab's Go client does", async () => {
+      const server = await gitlabServer({ create: { status: 304 } });
+      await gitlabNotifier(server.url).post(sampleEvent);
+      expect(calls(server.requests)).toEqual([`GET ${listPath}`, `POST ${createPath}`]);
+    });
   });
 
   describe('encode', () => {

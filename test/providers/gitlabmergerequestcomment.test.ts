@@ -115,6 +115,13 @@ describe('gitlabmergerequestcomment', () => {
     expect(calls(server.requests).at(-1)).toBe(`POST ${notesPath}`);
   });
 
+  it('keeps a merge request IID beyond 2^53 exact in the path', async () => {
+    const server = await gitlabServer();
+    const big = '9007199254740993';
+    await mrNotifier(server.url).post({ ...event, metadata: { ...event.metadata, change_request: big } });
+    expect(calls(server.requests).at(-1)).toBe(`POST /api/v4/projects/${pid}/merge_requests/${big}/notes`);
+  });
+
   it('keeps multi-line, unicode and markup text raw, and sorts many metadata keys', async () => {
     const server = await gitlabServer();
     await mrNotifier(server.url).post({

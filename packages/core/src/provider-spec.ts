@@ -142,7 +142,7 @@ const specFieldsSchema = {
       (tls) => !tls || Boolean(tls.cert) === Boolean(tls.key),
       'tls.cert and tls.key must be given together',
     ),
-  commitStatus: z.union([z.string().min(1, 'must not be empty'), z.function()]).optional(),
+  commitStatus: z.union([z.string().min(1, 'commit status cannot be empty'), z.function()]).optional(),
   provider: z
     .strictObject({
       uid: z.string().optional(),

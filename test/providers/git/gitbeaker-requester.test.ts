@@ -55,6 +55,7 @@ describe('gitbeaker requester', () => {
         },
         body: '{"state":"failed","target_url":"x"}',
         readResponse: true,
+        successStatuses: [304],
       },
     ]);
     expect(response).toEqual({

@@ -42,6 +42,8 @@ export interface HttpRequest {
    * Server's: 15 s); an attempt that runs out is retried like a lost connection.
    */
   attemptTimeoutMs?: number;
+  /** Statuses outside 2xx that still mean success, where the service's client says so (GitLab: 304). */
+  successStatuses?: readonly number[];
 }
 
 export interface HttpResponse {
@@ -246,7 +248,7 @@ export class HttpTransport {
           body: prepared.body,
         },
         window ?? deadline,
-        (status) => (status >= 200 && status < 300 ? (mustRead ? RESPONSE_BODY_LIMIT : 0) : ERROR_BODY_LIMIT),
+        (status) => (isSuccess(status, request) ? (mustRead ? RESPONSE_BODY_LIMIT : 0) : ERROR_BODY_LIMIT),
       );
     } catch (error) {
       if (window?.expired && !deadline.abortedBy) {
@@ -261,7 +263,7 @@ export class HttpTransport {
     }
     const { status } = answer;
 
-    if (status >= 200 && status < 300) {
+    if (isSuccess(status, request)) {
       const response: HttpResponse = answer;
       const reason = request.rejectReason?.(response);
       if (reason !== undefined) {
@@ -357,6 +359,10 @@ export class HttpTransport {
       cause: options.cause instanceof NotifierError ? options.cause : redactor.error(options.cause),
     });
   }
+}
+
+function isSuccess(status: number, request: HttpRequest): boolean {
+  return (status >= 200 && status < 300) || (request.successStatuses?.includes(status) ?? false);
 }
 
 /** The credential-bearing parts of a secret path: the whole path and query, and each long-enough segment. */

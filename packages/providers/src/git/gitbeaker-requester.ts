@@ -113,6 +113,8 @@ export function requesterThroughTransport(send: Send) {
           headers,
           ...(body === undefined ? {} : { body }),
           readResponse: true,
+          // GitLab's Go client, which the gitlab types follow, counts 304 as success.
+          successStatuses: [304],
         });
         // As Gitbeaker: a 204 has no body; JSON is parsed; anything else stays text. An empty
         // 2xx body becomes null, which callers expecting a list reject.

@@ -93,10 +93,7 @@ type GitHubConfig = ResolvedSpec & { address: string };
 export const githubProvider = defineProvider({
   type: 'github',
   spec: githubSpec,
-  validate(spec) {
-    if (spec.commitStatus === '') return 'commitStatus: commit status cannot be empty';
-    return validateGitHubSpec(spec);
-  },
+  validate: validateGitHubSpec,
   encode(event, spec) {
     const status = githubCommitStatusFor(event, spec);
     if (!status) return [];

@@ -115,7 +115,8 @@ async function sendGitLabMergeRequestNote(
   }
 
   const notes = new MergeRequestNotes(options);
-  const iid = Number(note.mergeRequestIid);
+  // Gitbeaker only writes the IID into the path: its decimal text stays exact past 2^53 (GitLab's are int64).
+  const iid = note.mergeRequestIid as unknown as number;
   const listed: unknown = await call('failed to list merge request notes', () =>
     notes.all(projectId, iid, { orderBy: 'created_at', perPage: 100, sort: 'asc', maxPages: 1 }),
   );
