@@ -6,10 +6,13 @@ import {
   gitlabProvider,
   isDuplicateGitLabStatus,
 } from '@notiflux/providers/gitlab';
+import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { startProxy } from '../support/auth-proxy.js';
 import { useProviderHarness } from '../support/provider-harness.js';
 import type { RecordedRequest, ScriptedResponse } from '../support/recording-server.js';
 import { sampleEvent } from '../support/sample-events.js';
+import { createTestPki } from '../support/test-certificates.js';
 
 const { receiver, notifier } = useProviderHarness();
 
@@ -29,8 +32,8 @@ interface GitLabScript {
 }
 
 /** A GitLab API emulator: list commit statuses, set a status; anything else is a 404. */
-async function gitlabServer(script: GitLabScript = {}) {
-  const server = await receiver();
+async function gitlabServer(script: GitLabScript = {}, options: Parameters<typeof receiver>[0] = {}) {
+  const server = await receiver(options);
   server.respondWith((request: RecordedRequest) => {
     const json = { 'content-type': 'application/json' };
     if (
@@ -342,6 +345,68 @@ describe('gitlab', () => {
         ),
       ).toBe(false);
       expect(isDuplicateGitLabStatus([null, 1], sha, encoded!.payload)).toBe(false);
+    });
+  });
+
+  describe("Gitbeaker's HTTP goes through the notifier's transport", () => {
+    it('through a proxy with auth', async () => {
+      const server = await gitlabServer();
+      const proxy = await startProxy({ username: 'proxy-user', password: 'proxy-pass' });
+      try {
+        await gitlabNotifier(server.url, {
+          proxy: proxy.url.replace('://', '://proxy-user:proxy-pass@'),
+        }).post(sampleEvent);
+        expect(calls(server.requests)).toEqual([`GET ${listPath}`, `POST ${createPath}`]);
+        expect([...proxy.connectRequests, ...proxy.forwardedRequests].join(' ')).toContain(
+          new URL(server.url).host,
+        );
+        expect(new Set(proxy.authHeaders)).toEqual(
+          new Set([`Basic ${Buffer.from('proxy-user:proxy-pass').toString('base64')}`]),
+        );
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it('trusting the CA given in tls.ca, and no other', async () => {
+      const pki = await createTestPki();
+      const server = await gitlabServer({}, { tls: pki.server });
+      await gitlabNotifier(server.url, { tls: { ca: pki.ca.cert } }).post(sampleEvent);
+      expect(calls(server.requests)).toEqual([`GET ${listPath}`, `POST ${createPath}`]);
+      await expect(gitlabNotifier(server.url).post(sampleEvent)).rejects.toMatchObject({
+        code: 'NETWORK',
+        retryable: false,
+      });
+    });
+
+    it("through a caller's dispatcher (undici MockAgent), never the network", async () => {
+      const agent = new MockAgent();
+      agent.disableNetConnect();
+      const seen: string[] = [];
+      const pool = agent.get('https://gitlab.example.com');
+      const answer = (status: number, body: string) => (options: { method: string; path: string }) => {
+        seen.push(`${options.method} ${options.path}`);
+        return {
+          statusCode: status,
+          data: body,
+          responseOptions: { headers: { 'content-type': 'application/json' } },
+        };
+      };
+      pool.intercept({ method: 'GET', path: listPath }).reply(answer(200, '[]'));
+      pool.intercept({ method: 'POST', path: createPath }).reply(answer(201, '{"id":1}'));
+      const gitlab = notifier(
+        {
+          type: 'gitlab',
+          address: 'https://gitlab.example.com/my-group/my-project',
+          token,
+          provider: { uid },
+        },
+        { providers: [gitlabProvider], dispatcher: agent },
+      );
+      await gitlab.post(sampleEvent);
+      expect(seen).toEqual([`GET ${listPath}`, `POST ${createPath}`]);
+      agent.assertNoPendingInterceptors();
+      await agent.close();
     });
   });
 });
