@@ -130,8 +130,15 @@ describe('sentry: formatting', () => {
     await sentry.post(infoEvent);
     expect(server.requests).toHaveLength(2);
     for (const request of server.requests) {
-      expect(decodeEnvelope(request).payload.environment).toBeUndefined();
+      const { header, payload } = decodeEnvelope(request);
+      expect(payload.environment).toBeUndefined();
+      expect(request.body).not.toContain('"production"');
+      if (header.trace !== undefined) expect(header.trace).not.toHaveProperty('environment');
     }
+    // The transaction's envelope carries the trace header the SDK builds; it must be there to check.
+    expect(decodeEnvelope(server.requests[1] as RecordedRequest).header.trace).toMatchObject({
+      public_key: PUBLIC_KEY,
+    });
   });
 
   it('sends contexts.metadata {} without metadata, and only the fixed tags on transactions', async () => {

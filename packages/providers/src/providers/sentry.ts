@@ -226,6 +226,8 @@ class SentryConnection implements ProviderConnection {
   private readonly pending = new Map<string, PendingCapture>();
   private readonly client: NodeClient;
   private readonly ScopeClass: SentryModule['Scope'];
+  /** A channel was given: the environment stays wherever the SDK puts it. */
+  private readonly hasEnvironment: boolean;
   private readonly sdkVersion: string;
 
   constructor(
@@ -236,6 +238,7 @@ class SentryConnection implements ProviderConnection {
     private readonly dispatcher: () => Promise<Dispatcher>,
   ) {
     this.ScopeClass = sdk.Scope;
+    this.hasEnvironment = Boolean(spec.channel);
     this.sdkVersion = sdk.SDK_VERSION;
     const restrict = <T>(prepared: T): T => this.restrict(prepared as Record<string, unknown>) as T;
     this.client = new sdk.NodeClient({
@@ -347,7 +350,8 @@ class SentryConnection implements ProviderConnection {
   }
 
   /** The Sentry transport's request: through the posting notifier's HTTP client (retries, proxy, TLS). */
-  private async request(body: string | Uint8Array): Promise<TransportResponse> {
+  private async request(sdkBody: string | Uint8Array): Promise<TransportResponse> {
+    const body = this.hasEnvironment ? sdkBody : withoutTraceEnvironment(sdkBody);
     const entry = this.pending.get(envelopeEventId(body));
     const request: HttpRequest = {
       transport: 'http',
@@ -435,15 +439,42 @@ class SentryConnection implements ProviderConnection {
 }
 
 /** The `event_id` of an envelope's header line. */
-function envelopeEventId(body: string | Uint8Array): string {
-  const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
-  const newline = text.indexOf('\n');
+/** An envelope's header (its first line, JSON) and the bytes after it; no header when unreadable. */
+function splitEnvelope(body: string | Uint8Array): {
+  header: Record<string, unknown> | undefined;
+  rest: Buffer;
+} {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+  const newline = bytes.indexOf(0x0a);
+  const first = newline === -1 ? bytes : bytes.subarray(0, newline);
+  const rest = newline === -1 ? Buffer.alloc(0) : bytes.subarray(newline);
   try {
-    const header = JSON.parse(newline === -1 ? text : text.slice(0, newline)) as { event_id?: unknown };
-    return typeof header.event_id === 'string' ? header.event_id : '';
+    const header: unknown = JSON.parse(first.toString('utf8'));
+    return {
+      header: header && typeof header === 'object' ? (header as Record<string, unknown>) : undefined,
+      rest,
+    };
   } catch {
-    return '';
+    return { header: undefined, rest };
   }
+}
+
+function envelopeEventId(body: string | Uint8Array): string {
+  const { header } = splitEnvelope(body);
+  return typeof header?.event_id === 'string' ? header.event_id : '';
+}
+
+/**
+ * The envelope without the SDK's forced `production` in its trace header (the dynamic sampling
+ * context), for an empty channel: upstream sends no environment anywhere.
+ */
+function withoutTraceEnvironment(body: string | Uint8Array): string | Uint8Array {
+  const { header, rest } = splitEnvelope(body);
+  const trace = header?.trace as Record<string, unknown> | undefined;
+  if (!header || !trace || typeof trace !== 'object' || !('environment' in trace)) return body;
+  const { environment: _forced, ...kept } = trace;
+  const rewritten = Buffer.concat([Buffer.from(JSON.stringify({ ...header, trace: kept }), 'utf8'), rest]);
+  return typeof body === 'string' ? rewritten.toString('utf8') : rewritten;
 }
 
 /** What the SDK transport reads back: the status and its rate-limit headers. */
