@@ -31,4 +31,19 @@ describe('built-in provider registry', () => {
       expect(createNotifier(spec as Parameters<typeof createNotifier>[0]).type).toBe(type);
     },
   );
+
+  it('declares every SDK as an optional peer, each named in the README install table', () => {
+    const peers = Object.keys(manifest.peerDependencies ?? {}).sort();
+    expect(peers.length).toBeGreaterThan(0);
+    const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('## Quick start'));
+    const installColumn = install
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) => line.split(' | ')[1] ?? '')
+      .join(' ');
+    for (const peer of peers) {
+      expect(manifest.peerDependenciesMeta?.[peer], peer).toEqual({ optional: true });
+      expect(installColumn, peer).toContain(`\`${peer}\``);
+    }
+  });
 });
