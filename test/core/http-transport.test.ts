@@ -269,6 +269,94 @@ describe('per-attempt cap (attemptTimeoutMs)', () => {
   });
 });
 
+describe('credentials a provider computes', () => {
+  // A provider that derives its credential (as a JWT or an exchanged token would be): the
+  // redactor knows the spec's token, not this value.
+  const derivedAuthProvider = defineProvider({
+    type: 'derived-auth',
+    spec: { address: httpAddress },
+    encode: (event, spec) => [
+      {
+        transport: 'http',
+        method: 'POST',
+        url: spec.address,
+        headers: {
+          Authorization: `Bearer ${[...(spec.token ?? '')].reverse().join('')}`,
+          'PRIVATE-TOKEN': `pt-${spec.token ?? ''}-derived`,
+        },
+        body: event.message,
+      },
+    ],
+  });
+  const createDerivedNotifier = createNotifierFactory([derivedAuthProvider]);
+
+  it('are hidden when a server echoes them, in errors and onAttempt reports', async () => {
+    const target = await server();
+    target.respondWith((request) => ({
+      status: 500,
+      body: `denied: ${request.headers.authorization} / ${request.headers['private-token']}`,
+    }));
+    const attempts: AttemptInfo[] = [];
+    const notifier = createDerivedNotifier(
+      {
+        type: 'derived-auth',
+        address: target.url,
+        token: 'abcdefgh12345',
+        retry: { retries: 1, minDelayMs: 1 },
+      },
+      { onAttempt: (info) => attempts.push(info) },
+    );
+    cleanups.push(() => notifier.close());
+    const error = await failure(notifier.post(sampleEvent));
+    expect(target.requests[0]?.headers.authorization).toBe('Bearer 54321hgfedcba');
+    expect(error.message).toContain('denied: Bearer <redacted> / <redacted>');
+    const shown = JSON.stringify({
+      message: error.message,
+      cause: String(error.cause),
+      attempts: attempts.map((attempt) => attempt.error?.message),
+    });
+    expect(shown).not.toContain('54321hgfedcba');
+    expect(shown).not.toContain('abcdefgh12345');
+    expect(attempts).toHaveLength(2);
+  });
+});
+
+describe('Secret keys a provider declares public', () => {
+  const echoProvider = (publicSecretKeys?: string[]) =>
+    defineProvider({
+      type: 'app-auth',
+      spec: { address: httpAddress },
+      ...(publicSecretKeys ? { publicSecretKeys } : {}),
+      encode: (event, spec) => [
+        { transport: 'http', method: 'POST', url: spec.address, headers: {}, body: event.message },
+      ],
+    });
+
+  async function messageFor(publicSecretKeys?: string[]) {
+    const target = await server();
+    target.respondWith(() => ({
+      status: 400,
+      body: 'app 731 with key sekrit-private-key: no such commit 731f7ea',
+    }));
+    const notifier = createNotifierFactory([echoProvider(publicSecretKeys)])({
+      type: 'app-auth',
+      address: target.url,
+      secret: { appId: '731', privateKey: 'sekrit-private-key' },
+    });
+    cleanups.push(() => notifier.close());
+    return (await failure(notifier.post(sampleEvent))).message;
+  }
+
+  it('are shown (an App id), while the other keys stay hidden', async () => {
+    const message = await messageFor(['appId']);
+    expect(message).toContain('app 731 with key <redacted>: no such commit 731f7ea');
+  });
+
+  it('are hidden like any Secret value when not declared', async () => {
+    expect(await messageFor()).toContain('app <redacted> with key <redacted>: no such commit <redacted>f7ea');
+  });
+});
+
 describe('secret webhook paths', () => {
   const secretPathProvider = defineProvider({
     type: 'secret-path',

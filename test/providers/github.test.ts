@@ -376,7 +376,11 @@ describe('github with a GitHub App', () => {
     expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual({ alg: 'RS256', typ: 'JWT' });
     const payload = JSON.parse(Buffer.from(claims, 'base64url').toString());
     expect(payload.iss).toBe(appId);
-    expect(payload.exp - payload.iat).toBe(150);
+    // Issued 30 s back for clock drift; a 2 minute lifetime counted from the issue time.
+    const now = Math.floor(Date.now() / 1000);
+    expect(payload.iat).toBeGreaterThanOrEqual(now - 35);
+    expect(payload.iat).toBeLessThanOrEqual(now - 30);
+    expect(payload.exp - payload.iat).toBe(120);
     const verifier = createVerify('RSA-SHA256');
     verifier.update(`${header}.${claims}`);
     expect(verifier.verify(createPublicKey(pem), Buffer.from(signature, 'base64url'))).toBe(true);
@@ -564,6 +568,54 @@ describe('github with a GitHub App', () => {
     fail = false;
     await created.post(sampleEvent);
     expect(server.requests.at(-1)?.headers.authorization).toBe('Bearer ghs_later');
+  });
+
+  it('keeps the JWT and the installation token out of errors and their causes', async () => {
+    const pem = appKeys();
+    let exchangeFails = true;
+    // A server that echoes the credential it was sent.
+    const echo = (request: RecordedRequest) =>
+      json(401, { message: `rejected ${request.headers.authorization}` });
+    const server = await receiver({
+      respondWith: (request) => {
+        if (!request.path.startsWith('/app-api/')) return echo(request);
+        if (exchangeFails) return echo(request);
+        return json(201, {
+          token: 'ghs_echoed_token',
+          expires_at: new Date(Date.now() + 3600_000).toISOString(),
+        });
+      },
+    });
+    const created = notifier(
+      {
+        type: 'github',
+        address: `${server.url}/my-org/my-repo`,
+        provider: { uid: UID },
+        secret: {
+          githubAppID: '9001',
+          githubAppInstallationID: '9002',
+          githubAppPrivateKey: pem,
+          githubAppBaseURL: `${server.url}/app-api`,
+        },
+        retry: fast,
+      },
+      { providers: [githubProvider] },
+    );
+    const chain = (error: unknown): string => {
+      const parts: string[] = [];
+      for (let current = error; current instanceof Error; current = current.cause)
+        parts.push(current.message);
+      return parts.join('\n');
+    };
+    const exchange = await rejection(created.post(sampleEvent));
+    expect(exchange.status).toBe(401);
+    expect(chain(exchange)).toContain('rejected Bearer <redacted>');
+    expect(chain(exchange)).not.toMatch(/eyJ/);
+    exchangeFails = false;
+    const list = await rejection(created.post(sampleEvent));
+    expect(list.message).toContain('github: could not list commit statuses: ');
+    expect(chain(list)).toContain('rejected Bearer <redacted>');
+    expect(chain(list)).not.toContain('ghs_echoed_token');
   });
 
   it('validates the App keys in upstream order', () => {

@@ -146,6 +146,41 @@ describe('githubpullrequestcomment', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('uses the PR number exactly as Atoi reads it, and lists the whole repository for 0', async () => {
+    const server = await receiver({
+      respondWith: (request) => {
+        if (request.path === '/api/v3/user') return json(200, { login: 'flux-bot' });
+        return request.method === 'GET' ? json(200, []) : json(201, { id: 99 });
+      },
+    });
+    const created = notifier(
+      {
+        type: 'githubpullrequestcomment',
+        address: `${server.url}/my-org/my-repo`,
+        token: TOKEN,
+        provider: { uid: UID },
+      },
+      { providers: [githubpullrequestcommentProvider] },
+    );
+    const post = (changeRequest: string) =>
+      created.post({ ...event, metadata: { ...event.metadata, change_request: changeRequest } });
+    await post('+7');
+    await post('9007199254740993');
+    await post('0');
+    const query = 'sort=created&direction=asc&per_page=100';
+    expect(routes(server.requests)).toEqual([
+      'GET /api/v3/user',
+      `GET /api/v3/repos/my-org/my-repo/issues/7/comments?${query}`,
+      'POST /api/v3/repos/my-org/my-repo/issues/7/comments',
+      // Beyond 2^53: no rounding.
+      `GET /api/v3/repos/my-org/my-repo/issues/9007199254740993/comments?${query}`,
+      'POST /api/v3/repos/my-org/my-repo/issues/9007199254740993/comments',
+      // go-github's quirk for 0: the repository's comments, then a create on issue 0.
+      `GET /api/v3/repos/my-org/my-repo/issues/comments?${query}`,
+      'POST /api/v3/repos/my-org/my-repo/issues/0/comments',
+    ]);
+  });
+
   it('reports each failing step with its wording, without the token', async () => {
     const user = await setup([], { 'GET /api/v3/user': json(401, { message: `Bad credentials ${TOKEN}` }) });
     const userError = await rejection(user.created.post(event));

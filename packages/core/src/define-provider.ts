@@ -75,6 +75,11 @@ export interface ProviderDefinition<Shape extends z.ZodRawShape = Record<never, 
   /** Names of this type's own fields whose values are secrets, to redact them everywhere. */
   secretFields?: readonly string[];
   /**
+   * Keys of the Flux Secret that this type reads but that identify rather than authenticate (a
+   * GitHub App's id): left unredacted, since hiding a short number would garble every message.
+   */
+  publicSecretKeys?: readonly string[];
+  /**
    * Pure: what `post` sends for this event, with no I/O. Providers whose sending depends on a
    * read (an existing status, a comment to update) return the write they would make if the
    * read found nothing, and implement `send`.

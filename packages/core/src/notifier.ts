@@ -98,8 +98,9 @@ export function configureProvider(definition: AnyProviderDefinition, spec: unkno
 /** Everything in a spec that must never be shown. */
 export function redactorFor(definition: AnyProviderDefinition, spec: ProviderConfig): Redactor {
   const secrets: (string | undefined)[] = [spec.token, spec.password];
+  const publicKeys = new Set(['headers', 'username', ...(definition.publicSecretKeys ?? [])]);
   for (const [key, value] of Object.entries(spec.secret)) {
-    if (key !== 'headers' && key !== 'username') secrets.push(value);
+    if (!publicKeys.has(key)) secrets.push(value);
   }
   secrets.push(...Object.values(spec.headers));
   for (const url of [spec.address, spec.proxy]) {

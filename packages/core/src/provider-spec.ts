@@ -142,7 +142,8 @@ const specFieldsSchema = {
       (tls) => !tls || Boolean(tls.cert) === Boolean(tls.key),
       'tls.cert and tls.key must be given together',
     ),
-  commitStatus: z.union([z.string().min(1, 'commit status cannot be empty'), z.function()]).optional(),
+  // An empty string is refused by the commit-status types, each at its place in upstream's order.
+  commitStatus: z.union([z.string(), z.function()]).optional(),
   provider: z
     .strictObject({
       uid: z.string().optional(),

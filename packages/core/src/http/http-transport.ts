@@ -348,10 +348,13 @@ export class HttpTransport {
     options: { status?: number | undefined; retryable?: boolean; cause?: unknown } = {},
   ): NotifierError {
     const { spec } = this.options;
-    // Only failures pay for the extra redactor a secret path needs.
-    const redactor = prepared.secretPath
-      ? this.options.redactor.with(secretPathParts(prepared.path))
-      : this.options.redactor;
+    // Only failures pay for the extra redactor: a secret path, and credentials the provider
+    // computed (a JWT, an exchanged token, base64 Basic auth) that a server may echo back.
+    const base = this.options.redactor;
+    const redactor = base.with([
+      ...(prepared.secretPath ? secretPathParts(prepared.path) : []),
+      ...secretHeaderValues(prepared.headers, base),
+    ]);
     return new NotifierError(code, redactor.text(`${prepared.method} ${prepared.shownUrl}: ${detail}`), {
       providerType: spec.type,
       status: options.status,
@@ -363,6 +366,19 @@ export class HttpTransport {
 
 function isSuccess(status: number, request: HttpRequest): boolean {
   return (status >= 200 && status < 300) || (request.successStatuses?.includes(status) ?? false);
+}
+
+/** The values of the request's credential headers, and the credential after an auth scheme. */
+function secretHeaderValues(headers: Record<string, string>, redactor: Redactor): string[] {
+  const values: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (!redactor.isSecretHeader(name) || value === '') continue;
+    // `Bearer <token>` shows as `Bearer <redacted>`, as for the spec's own secrets.
+    const credential = /^[A-Za-z][\w-]*\s+(\S+)$/.exec(value)?.[1] ?? value;
+    // Short values would garble messages more than they protect.
+    if (credential.length >= 8) values.push(credential);
+  }
+  return values;
 }
 
 /** The credential-bearing parts of a secret path: the whole path and query, and each long-enough segment. */

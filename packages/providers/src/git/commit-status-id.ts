@@ -48,6 +48,14 @@ export function resolveCommitStatusId(
   return id;
 }
 
+/**
+ * The createNotifier check the six commit-status types make, each at its upstream place in the
+ * order: an empty `commitStatus` string (the other types ignore the field).
+ */
+export function emptyCommitStatusProblem(spec: { commitStatus?: unknown }): string | undefined {
+  return spec.commitStatus === '' ? 'commitStatus: commit status cannot be empty' : undefined;
+}
+
 /** Bitbucket Cloud/Server build key: the lower-case hex SHA-1 of the id (keys are limited to 40 characters). */
 export function commitStatusKey(id: string): string {
   return createHash('sha1').update(id, 'utf8').digest('hex');

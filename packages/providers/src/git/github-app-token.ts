@@ -4,7 +4,7 @@
  * cache of installation tokens.
  */
 import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
-import { type HttpRequest, type HttpResponse, NotifierError } from '@notiflux/core';
+import { type HttpRequest, type HttpResponse, NotifierError, REDACTED } from '@notiflux/core';
 
 export interface GitHubAppConfig {
   appId: string;
@@ -30,6 +30,14 @@ function positiveInteger(value: string | undefined): string | undefined {
   const parsed = BigInt(value);
   return parsed === 0n ? undefined : parsed.toString();
 }
+
+/** The App's Secret keys that name it rather than prove it: shown in messages (only the key is secret). */
+export const GITHUB_APP_PUBLIC_SECRET_KEYS = [
+  'githubAppID',
+  'githubAppInstallationID',
+  'githubAppInstallationOwner',
+  'githubAppBaseURL',
+] as const;
 
 /** True when the Secret asks for App authentication (it has the `githubAppID` key). */
 export function hasGitHubAppId(secret: Record<string, string>): boolean {
@@ -70,14 +78,14 @@ export function readGitHubAppConfig(secret: Record<string, string>): GitHubAppCo
 
 const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 
-/** The App JWT: RS256, issued 30 s in the past (clock drift), valid 2 minutes. */
+/** The App JWT: RS256, issued 30 s in the past (clock drift), valid 2 minutes from its issue. */
 export function createGitHubAppJwt(
   app: Pick<GitHubAppConfig, 'appId' | 'privateKey'>,
   nowMs = Date.now(),
 ): string {
-  const now = Math.floor(nowMs / 1000);
+  const issuedAt = Math.floor(nowMs / 1000) - 30;
   const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
-  const claims = base64url(JSON.stringify({ iss: app.appId, exp: now + 120, iat: now - 30 }));
+  const claims = base64url(JSON.stringify({ iss: app.appId, exp: issuedAt + 120, iat: issuedAt }));
   const signer = createSign('RSA-SHA256');
   signer.update(`${header}.${claims}`);
   return `${header}.${claims}.${base64url(signer.sign(app.privateKey))}`;
@@ -193,12 +201,45 @@ function prefixAppError(prefix: string, error: unknown): NotifierError {
   return new NotifierError('NETWORK', `${prefix}: ${message}`, { retryable: true });
 }
 
+/**
+ * A copy of `error` with `redact` applied to its message and cause chain, code and status kept:
+ * for secrets the core transport does not know of (the App JWT, an installation token), which an
+ * answer may echo.
+ */
+export function redactNotifierError(error: NotifierError, redact: (text: string) => string): NotifierError {
+  const { cause } = error;
+  let shownCause: unknown = cause;
+  if (cause instanceof NotifierError) shownCause = redactNotifierError(cause, redact);
+  else if (cause instanceof Error)
+    shownCause = Object.assign(new Error(redact(cause.message)), { name: cause.name });
+  return new NotifierError(error.code, redact(error.message), {
+    providerType: error.providerType,
+    status: error.status,
+    retryable: error.retryable,
+    cause: shownCause,
+  });
+}
+
 async function exchangeInstallationToken(
   app: GitHubAppConfig,
   send: Send,
   withSlug: boolean,
 ): Promise<InstallationToken & { expiresAtMs: number }> {
   const jwt = createGitHubAppJwt(app);
+  try {
+    return await exchangeWithJwt(app, send, withSlug, jwt);
+  } catch (error) {
+    if (!(error instanceof NotifierError)) throw error;
+    throw redactNotifierError(error, (text) => text.split(jwt).join(REDACTED));
+  }
+}
+
+async function exchangeWithJwt(
+  app: GitHubAppConfig,
+  send: Send,
+  withSlug: boolean,
+  jwt: string,
+): Promise<InstallationToken & { expiresAtMs: number }> {
   let slug: string | undefined;
   if (withSlug) {
     try {

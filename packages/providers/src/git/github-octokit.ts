@@ -20,6 +20,7 @@ import {
   getInstallationToken,
   hasGitHubAppId,
   readGitHubAppConfig,
+  redactNotifierError,
 } from './github-app-token.js';
 
 export type OctokitModule = typeof import('@octokit/rest');
@@ -172,9 +173,10 @@ export function githubCallError(
   error: unknown,
   redact: (text: string) => string,
 ): NotifierError {
-  if (error instanceof NotifierError) return prefixError(type, prefix, error);
+  // The transport's errors do not know the installation token, which an answer may echo.
+  if (error instanceof NotifierError) return redactNotifierError(prefixError(type, prefix, error), redact);
   const cause = (error as { cause?: unknown } | null)?.cause;
-  if (cause instanceof NotifierError) return prefixError(type, prefix, cause);
+  if (cause instanceof NotifierError) return redactNotifierError(prefixError(type, prefix, cause), redact);
   const status = (error as { status?: unknown } | null)?.status;
   const message = redact(error instanceof Error ? error.message : String(error));
   return new NotifierError(

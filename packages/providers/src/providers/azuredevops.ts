@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { azureDevOpsOrganizationUrl } from '../git/api-base.js';
 import { basicAuthCredentials, hideBasicCredentials } from '../git/basic-auth.js';
 import { commitStatusFor } from '../git/commit-status.js';
+import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { withErrorPrefix } from '../git/git-errors.js';
 import { goQuote } from '../git/go-quote.js';
 import { parseGitAddress, splitRepositoryId } from '../git/repository-address.js';
@@ -37,6 +38,8 @@ export const azuredevopsProvider = defineProvider({
     ),
   },
   validate(spec) {
+    const commitStatusProblem = emptyCommitStatusProblem(spec);
+    if (commitStatusProblem) return commitStatusProblem;
     const repository = azureDevOpsRepository(spec.address);
     if ('problem' in repository) return `address: ${repository.problem}`;
     return undefined;

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { BITBUCKET_API_BASE } from '../git/api-base.js';
 import { basicAuthCredentials } from '../git/basic-auth.js';
 import { commitStatusFor } from '../git/commit-status.js';
-import { commitStatusKey } from '../git/commit-status-id.js';
+import { commitStatusKey, emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { prefixError } from '../git/git-errors.js';
 import { goQuote } from '../git/go-quote.js';
 import { parseJsonAnswer } from '../git/json-answer.js';
@@ -29,6 +29,8 @@ export const bitbucketProvider = defineProvider({
     token: z.string({ error: 'bitbucket token cannot be empty' }).min(1, 'bitbucket token cannot be empty'),
   },
   validate(spec) {
+    const commitStatusProblem = emptyCommitStatusProblem(spec);
+    if (commitStatusProblem) return commitStatusProblem;
     if (spec.token.split(':').length !== 2) {
       return 'token: invalid token format, expected to be <user>:<password>';
     }

@@ -16,7 +16,7 @@ import {
 } from '@notiflux/core';
 import { basicAuthCredentials, hideBasicCredentials } from '../git/basic-auth.js';
 import { commitStatusFor } from '../git/commit-status.js';
-import { commitStatusKey } from '../git/commit-status-id.js';
+import { commitStatusKey, emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { gitEventError, prefixError } from '../git/git-errors.js';
 import { goQuote } from '../git/go-quote.js';
 
@@ -30,6 +30,8 @@ export const bitbucketserverProvider = defineProvider({
   validate(spec) {
     const parsed = parseBitbucketServerAddress(spec.address);
     if ('problem' in parsed) return `address: could not parse git address: ${parsed.problem}`;
+    const commitStatusProblem = emptyCommitStatusProblem(spec);
+    if (commitStatusProblem) return commitStatusProblem;
     // A token wins; otherwise both halves of basic auth are needed.
     if (!spec.token && !(spec.username && spec.password)) {
       return 'token: invalid credentials, expected to be one of username/password or API Token';

@@ -10,6 +10,7 @@ import {
   requiredString,
 } from '@notiflux/core';
 import { commitStatusFor } from '../git/commit-status.js';
+import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { withErrorPrefix } from '../git/git-errors.js';
 import {
   ensureGiteaVersion,
@@ -24,7 +25,7 @@ import { parseJsonAnswer } from '../git/json-answer.js';
 export const giteaProvider = defineProvider({
   type: 'gitea',
   spec: { address: requiredString('the repository URL, https://<gitea-host>/<owner>/<repo>') },
-  validate: validateGiteaSpec,
+  validate: (spec) => emptyCommitStatusProblem(spec) ?? validateGiteaSpec(spec),
   encode: (event, spec) => {
     const status = giteaCommitStatus(event, spec);
     return status ? [status.create] : [];

@@ -13,6 +13,8 @@ import {
   type SendContext,
 } from '@notiflux/core';
 import { type CommitStatusFields, commitStatusFor } from '../git/commit-status.js';
+import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
+import { GITHUB_APP_PUBLIC_SECRET_KEYS } from '../git/github-app-token.js';
 import {
   connectOctokit,
   createOctokit,
@@ -93,7 +95,8 @@ type GitHubConfig = ResolvedSpec & { address: string };
 export const githubProvider = defineProvider({
   type: 'github',
   spec: githubSpec,
-  validate: validateGitHubSpec,
+  publicSecretKeys: GITHUB_APP_PUBLIC_SECRET_KEYS,
+  validate: (spec) => emptyCommitStatusProblem(spec) ?? validateGitHubSpec(spec),
   encode(event, spec) {
     const status = githubCommitStatusFor(event, spec);
     if (!status) return [];

@@ -13,6 +13,7 @@ import {
   requiredString,
   type SendContext,
 } from '@notiflux/core';
+import { GITHUB_APP_PUBLIC_SECRET_KEYS } from '../git/github-app-token.js';
 import {
   connectOctokit,
   createOctokit,
@@ -48,6 +49,7 @@ type GitHubDispatchConfig = ResolvedSpec & { address: string };
 export const githubdispatchProvider = defineProvider({
   type: 'githubdispatch',
   spec: githubDispatchSpec,
+  publicSecretKeys: GITHUB_APP_PUBLIC_SECRET_KEYS,
   validate: validateGitHubSpec,
   encode(event, spec): HttpRequest[] {
     const { auth, repository } = githubTargetOf(spec);

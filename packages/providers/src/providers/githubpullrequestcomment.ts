@@ -20,6 +20,7 @@ import {
   formatChangeRequestComment,
   GITHUB_COMMENT_KEY_PREFIX,
 } from '../git/change-request-comment.js';
+import { GITHUB_APP_PUBLIC_SECRET_KEYS } from '../git/github-app-token.js';
 import {
   connectOctokit,
   createOctokit,
@@ -64,6 +65,7 @@ type GitHubCommentConfig = ResolvedSpec & { address: string };
 export const githubpullrequestcommentProvider = defineProvider({
   type: TYPE,
   spec: githubPullRequestCommentSpec,
+  publicSecretKeys: GITHUB_APP_PUBLIC_SECRET_KEYS,
   validate(spec) {
     if (!spec.provider.uid) return 'provider.uid: provider UID cannot be empty';
     return validateGitHubSpec(spec);
@@ -116,12 +118,19 @@ async function sendGitHubPullRequestComment(
     connection.login = login;
   }
 
-  const issue_number = Number(comment.issueNumber);
+  // The decimal text as Atoi read it: a Number would round PR numbers beyond 2^53.
+  const issue_number = comment.issueNumber as unknown as number;
+  // As go-github, PR number 0 lists the comments of the whole repository (upstream quirk kept).
+  const wholeRepository = comment.issueNumber === '0';
+  const listRoute = wholeRepository
+    ? 'GET /repos/{owner}/{repo}/issues/comments'
+    : 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
   const listed = await githubCall(TYPE, 'failed to list pull request comments', redact, () =>
-    octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    octokit.request(listRoute as string, {
       owner,
       repo,
-      issue_number,
+      // Octokit would send a parameter the route does not name as a query parameter.
+      ...(wholeRepository ? {} : { issue_number }),
       sort: 'created',
       direction: 'asc',
       per_page: 100,

@@ -12,6 +12,7 @@ import {
   type SendContext,
 } from '@notiflux/core';
 import { commitStatusFor } from '../git/commit-status.js';
+import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { prefixError } from '../git/git-errors.js';
 import { connectGitbeaker, type GitbeakerConnection, gitbeakerOptions } from '../git/gitbeaker-requester.js';
 import {
@@ -81,7 +82,7 @@ type GitLabConfig = ResolvedSpec & { address: string };
 export const gitlabProvider = defineProvider({
   type: TYPE,
   spec: { address: requiredString('the project URL, https://gitlab.com/<group>/<project>') },
-  validate: validateGitLabSpec,
+  validate: (spec) => validateGitLabSpec(spec) ?? emptyCommitStatusProblem(spec),
   encode(event, spec): HttpRequest[] {
     const encoded = encodeGitLabStatusPayload(event, spec);
     if (!encoded) return [];
