@@ -473,6 +473,42 @@ describe('TLS', () => {
   });
 });
 
+describe('requests sent without the spec tls (withoutSpecTls)', () => {
+  const splitTlsProvider = defineProvider({
+    type: 'split-tls',
+    spec: { address: httpAddress },
+    encode: (event, spec) => [
+      { transport: 'http', method: 'POST', url: spec.address, headers: {}, body: event.message },
+      {
+        transport: 'http',
+        method: 'POST',
+        url: `${spec.address}/public`,
+        headers: {},
+        body: event.message,
+        withoutSpecTls: true,
+      },
+    ],
+  });
+
+  it('use neither the custom CA nor the client certificate, the others both', async () => {
+    const pki = await createTestPki();
+    const target = await server({ tls: { ...pki.server, requestCert: true, ca: pki.ca.cert } });
+    const notifier = createNotifierFactory([splitTlsProvider])({
+      type: 'split-tls',
+      address: target.url,
+      tls: { ca: pki.ca.cert, cert: pki.client.cert, key: pki.client.key },
+    });
+    cleanups.push(() => notifier.close());
+    const error = await failure(notifier.post(sampleEvent));
+    // The first request went out with the spec's CA and certificate; the second, with the
+    // system roots only, cannot trust the test CA.
+    expect(target.requests.map((request) => request.path)).toEqual(['/']);
+    expect(target.requests[0]?.clientCertSubject).toBeTruthy();
+    expect(error).toMatchObject({ code: 'NETWORK', retryable: false });
+    expect(error.message).toContain(`${target.url}/public`);
+  });
+});
+
 describe('proxies', () => {
   it('goes through an authenticating proxy given in the spec', async () => {
     const target = await server();

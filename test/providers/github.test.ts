@@ -1,5 +1,5 @@
 import { createPublicKey, createVerify, generateKeyPairSync } from 'node:crypto';
-import type { Event } from '@notiflux/core';
+import type { Event, HttpRequest } from '@notiflux/core';
 import type { NotifierError } from '@notiflux/providers';
 import { githubProvider, isDuplicateGitHubStatus, parseGitHubRepository } from '@notiflux/providers/github';
 import { MockAgent } from 'undici';
@@ -657,5 +657,37 @@ describe('github with a GitHub App', () => {
     expect(
       create({ githubAppID: '1', githubAppInstallationID: '2', githubAppPrivateKey: pem }),
     ).not.toThrow();
+  });
+});
+
+describe('github API calls and the spec tls (git-common §14)', () => {
+  async function requestsFor(apiBaseUrl: string) {
+    const { createOctokit } = await import('../../packages/providers/src/git/github-octokit.js');
+    const module = await import('@octokit/rest');
+    const sent: HttpRequest[] = [];
+    const octokit = createOctokit(module, {
+      apiBaseUrl,
+      token: TOKEN,
+      send: async (request) => {
+        sent.push(request);
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: '[]' };
+      },
+    });
+    await octokit.rest.repos.listCommitStatusesForRef({ owner: 'my-org', repo: 'my-repo', ref: SHA });
+    return sent;
+  }
+
+  it('reaches api.github.com without the custom CA or client certificate', async () => {
+    const [request] = await requestsFor('https://api.github.com/');
+    expect(request?.url).toBe(`https://api.github.com/repos/my-org/my-repo/commits/${SHA}/statuses`);
+    expect(request?.withoutSpecTls).toBe(true);
+  });
+
+  it('reaches GitHub Enterprise with them', async () => {
+    const [request] = await requestsFor('https://github.example.com/api/v3/');
+    expect(request?.url).toBe(
+      `https://github.example.com/api/v3/repos/my-org/my-repo/commits/${SHA}/statuses`,
+    );
+    expect(request?.withoutSpecTls).toBeUndefined();
   });
 });

@@ -44,6 +44,11 @@ export interface HttpRequest {
   attemptTimeoutMs?: number;
   /** Statuses outside 2xx that still mean success, where the service's client says so (GitLab: 304). */
   successStatuses?: readonly number[];
+  /**
+   * Sent without the spec's `tls` (CA, client certificate), as upstream does for api.github.com:
+   * a custom CA replaces the system roots and would break a public service. `proxy` still applies.
+   */
+  withoutSpecTls?: boolean;
 }
 
 export interface HttpResponse {
@@ -112,6 +117,8 @@ const RESPONSE_BODY_LIMIT = 4 * 1024 * 1024;
  */
 export class HttpTransport {
   private dispatcher: Promise<Dispatcher> | undefined;
+  /** The pool for `withoutSpecTls` requests, made on first use when the spec has `tls`. */
+  private dispatcherWithoutTls: Promise<Dispatcher> | undefined;
   private readonly ownsDispatcher: boolean;
   private lastTarget: ParsedTarget | undefined;
 
@@ -123,7 +130,7 @@ export class HttpTransport {
   async send(request: HttpRequest, deadline: Deadline): Promise<HttpResponse> {
     const prepared = this.prepare(request);
     const { retry, type } = this.options.spec;
-    const dispatcher = await this.getDispatcher();
+    const dispatcher = await (request.withoutSpecTls ? this.getDispatcherWithoutTls() : this.getDispatcher());
     let last: Failure | undefined;
 
     for (let attempt = 1; ; attempt++) {
@@ -184,10 +191,18 @@ export class HttpTransport {
     return this.dispatcher;
   }
 
+  private getDispatcherWithoutTls(): Promise<Dispatcher> {
+    if (!this.ownsDispatcher || !this.options.spec.tls) return this.getDispatcher();
+    this.dispatcherWithoutTls ??= createDispatcher({ proxy: this.options.spec.proxy });
+    return this.dispatcherWithoutTls;
+  }
+
   async close(): Promise<void> {
-    const dispatcher = this.dispatcher;
+    const pools = [this.dispatcher, this.dispatcherWithoutTls];
     this.dispatcher = undefined;
-    if (dispatcher && this.ownsDispatcher) await (await dispatcher).close();
+    this.dispatcherWithoutTls = undefined;
+    if (!this.ownsDispatcher) return;
+    await Promise.all(pools.map(async (pool) => (await pool)?.close()));
   }
 
   private prepare(request: HttpRequest): PreparedRequest {

@@ -1,9 +1,11 @@
 /** API base URLs derived from the repository host URL (git-common.md §12). */
 import type { GitAddress } from './repository-address.js';
 
+export const GITHUB_PUBLIC_API_BASE = 'https://api.github.com/';
+
 /** `https://api.github.com/` for github.com, else GitHub Enterprise `<host URL>/api/v3/` (or `<host URL>/` for `api.` hosts). */
 export function githubApiBase(address: Pick<GitAddress, 'host' | 'hostUrl'>): string {
-  if (address.host === 'github.com') return 'https://api.github.com/';
+  if (address.host === 'github.com') return GITHUB_PUBLIC_API_BASE;
   const hostname = address.host;
   if (hostname.startsWith('api.') || hostname.includes('.api.')) return `${address.hostUrl}/`;
   return `${address.hostUrl}/api/v3/`;

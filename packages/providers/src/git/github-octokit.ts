@@ -14,6 +14,7 @@ import {
   type ProviderType,
 } from '@notiflux/core';
 import type { Octokit } from '@octokit/rest';
+import { GITHUB_PUBLIC_API_BASE } from './api-base.js';
 import { prefixError } from './git-errors.js';
 import {
   type GitHubAppConfig,
@@ -128,11 +129,17 @@ export function createOctokit(
   module: OctokitModule,
   options: { apiBaseUrl: string; token: string; send: Send },
 ): Octokit {
+  // git-common §14: the spec's tls (a CA that replaces the system roots, a client certificate)
+  // is for GitHub Enterprise; github.com's API is reached as upstream reaches it, without.
+  const send: Send =
+    options.apiBaseUrl === GITHUB_PUBLIC_API_BASE
+      ? (request) => options.send({ ...request, withoutSpecTls: true })
+      : options.send;
   return new module.Octokit({
     baseUrl: options.apiBaseUrl.replace(/\/$/, ''),
     userAgent: 'notiflux',
     request: {
-      fetch: fetchThroughTransport(options.send, {
+      fetch: fetchThroughTransport(send, {
         authorization: `Bearer ${options.token}`,
         'x-github-api-version': GITHUB_API_VERSION,
       }),
