@@ -206,6 +206,25 @@ describe('bitbucket', () => {
       expect(server.requests).toHaveLength(1);
     });
 
+    it.each([
+      ['an array', '[]'],
+      ['a number', '42'],
+      ['a status whose state is not a string', '{"state":1,"description":"validation failed"}'],
+    ])('does not write when the read answers 200 with %s', async (_what, body) => {
+      const server = await bitbucketServer({ read: { status: 200, body } });
+      await expect(bitbucketNotifier(server).post(sampleEvent)).rejects.toMatchObject({
+        code: 'REJECTED',
+        message: expect.stringMatching(/^bitbucket: could not get commit status: GET .*not a build status/),
+      });
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('writes when the read answers 200 with null (no status yet, as Go decodes it)', async () => {
+      const server = await bitbucketServer({ read: { status: 200, body: 'null' } });
+      await bitbucketNotifier(server).post(sampleEvent);
+      expect(calls(server.requests).map((call) => call.split(' ')[0])).toEqual(['GET', 'POST']);
+    });
+
     it('retries a 5xx create and never shows the credentials', async () => {
       const server = await bitbucketServer({ create: { status: 503, body: `down ${token}` } });
       const error = (await bitbucketNotifier(server, { retry: { retries: 1, minDelayMs: 1 } })

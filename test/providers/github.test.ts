@@ -30,7 +30,7 @@ const json = (status: number, body: unknown): ScriptedResponse => ({
 });
 
 /** Emulates the two commit-status endpoints; `existing` is what the list returns. */
-function githubApi(existing: unknown[] = [], create: ScriptedResponse = json(201, { id: 1 })) {
+function githubApi(existing: unknown = [], create: ScriptedResponse = json(201, { id: 1 })) {
   return (request: RecordedRequest): ScriptedResponse => {
     if (request.method === 'GET' && request.path.startsWith('/api/v3/repos/my-org/my-repo/commits/'))
       return json(200, existing);
@@ -40,7 +40,7 @@ function githubApi(existing: unknown[] = [], create: ScriptedResponse = json(201
   };
 }
 
-async function setup(options: { existing?: unknown[]; create?: ScriptedResponse; spec?: object } = {}) {
+async function setup(options: { existing?: unknown; create?: ScriptedResponse; spec?: object } = {}) {
   const server = await receiver({ respondWith: githubApi(options.existing, options.create) });
   const created = notifier(
     {
@@ -110,6 +110,18 @@ describe('github', () => {
     });
     await created.post(sampleEvent);
     expect(server.requests.map((r) => r.method)).toEqual(['GET', 'POST']);
+  });
+
+  it('writes nothing when the status list is not a JSON array, and writes after null', async () => {
+    const { server, created } = await setup({ existing: { message: 'odd' } });
+    await expect(created.post(sampleEvent)).rejects.toMatchObject({
+      code: 'REJECTED',
+      message: 'github: could not list commit statuses: the response is not a JSON array',
+    });
+    expect(server.requests.map((r) => r.method)).toEqual(['GET']);
+    const empty = await setup({ existing: null });
+    await empty.created.post(sampleEvent);
+    expect(empty.server.requests.map((r) => r.method)).toEqual(['GET', 'POST']);
   });
 
   it('follows the upstream duplicate table', () => {

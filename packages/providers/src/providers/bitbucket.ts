@@ -135,12 +135,29 @@ async function readExistingStatus(
   try {
     const response = await send(read);
     const existing = parseJsonAnswer('bitbucket', read, response);
-    return existing && typeof existing === 'object' ? existing : undefined;
+    // Go decodes `null` into an empty status (no duplicate), and fails on any other shape.
+    if (existing === null) return undefined;
+    if (!isStatusShape(existing)) {
+      throw new NotifierError(
+        'REJECTED',
+        `${read.method} ${read.url}: HTTP ${response.status} but the body is not a build status`,
+        { providerType: 'bitbucket', status: response.status },
+      );
+    }
+    return existing;
   } catch (error) {
     if (error instanceof NotifierError && error.code === 'HTTP_STATUS' && error.status === 404)
       return undefined;
     throw prefixError('bitbucket', 'could not get commit status', error);
   }
+}
+
+function isStatusShape(value: unknown): value is { state?: string; description?: string } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { state, description } = value as Record<string, unknown>;
+  return [state, description].every(
+    (field) => field === undefined || field === null || typeof field === 'string',
+  );
 }
 
 export default bitbucketProvider;

@@ -20,6 +20,7 @@ import {
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
+  listedItems,
   type OctokitConnection,
   resolveGitHubToken,
 } from '../git/github-octokit.js';
@@ -124,7 +125,7 @@ async function sendGitHubCommitStatus(event: Event, context: SendContext<GitHubC
   const listed = await githubCall('github', 'could not list commit statuses', redact, () =>
     octokit.rest.repos.listCommitStatusesForRef({ owner, repo, ref: status.sha, per_page: 50 }),
   );
-  const existing: ListedStatus[] = Array.isArray(listed.data) ? listed.data : [];
+  const existing = listedItems<ListedStatus>('github', 'could not list commit statuses', listed.data);
   if (isDuplicateGitHubStatus(existing, status)) return;
 
   await githubCall('github', 'could not create commit status', redact, () =>

@@ -26,6 +26,7 @@ import {
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
+  listedItems,
   type OctokitConnection,
   resolveGitHubToken,
 } from '../git/github-octokit.js';
@@ -137,7 +138,7 @@ async function sendGitHubPullRequestComment(
       headers: { accept: 'application/vnd.github.squirrel-girl-preview' },
     }),
   );
-  const comments: ListedComment[] = Array.isArray(listed.data) ? listed.data : [];
+  const comments = listedItems<ListedComment>(TYPE, 'failed to list pull request comments', listed.data);
   const own = findOwnComment(comments, login, comment.marker, (listedComment) => ({
     author: listedComment.user?.login ?? undefined,
     body: listedComment.body ?? undefined,
