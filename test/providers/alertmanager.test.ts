@@ -13,6 +13,7 @@ import {
   startAlertmanager,
 } from '../support/alertmanager-server.js';
 import { useProviderHarness } from '../support/provider-harness.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent, upstreamTestEvent } from '../support/sample-events.js';
 
 const { receiver, notifier } = useProviderHarness();
@@ -32,15 +33,6 @@ const infoEvent: Event = {
   reason: 'ReconciliationSucceeded',
   message: 'Reconciliation finished in 2.5s, next run in 10m0s',
 };
-
-async function failure(promise: Promise<unknown>): Promise<NotifierError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
-}
 
 /** Posts through a recording server and returns the one alert it received. */
 async function postedAlert(event: Event) {
@@ -313,7 +305,7 @@ describe('alertmanager errors and redaction', () => {
       respondWith: { status: 400, body: `invalid label set (echo ${TOKEN})` },
     });
     const attempts: AttemptInfo[] = [];
-    const error = await failure(
+    const error = await rejection(
       notifier(
         { type: 'alertmanager', address: `${server.url}/api/v2/alerts`, token: TOKEN },
         { providers, onAttempt: (info) => attempts.push(info) },
@@ -335,7 +327,7 @@ describe('alertmanager errors and redaction', () => {
     });
     const attempts: AttemptInfo[] = [];
     const address = `${server.url.replace('://', '://flux:url-password-secret@')}/api/v2/alerts`;
-    const error = await failure(
+    const error = await rejection(
       notifier(
         { type: 'alertmanager', address, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } },
         { providers, onAttempt: (info) => attempts.push(info) },
@@ -350,7 +342,7 @@ describe('alertmanager errors and redaction', () => {
     expect(shown).not.toContain('url-password-secret');
 
     const withPassword = await receiver({ respondWith: { status: 502, body: `bad gateway ${PASSWORD}` } });
-    const second = await failure(
+    const second = await rejection(
       notifier(
         {
           type: 'alertmanager',
@@ -552,7 +544,7 @@ describe('alertmanager against a real Prometheus Alertmanager', () => {
 
   it('fails with 401 and no secret shown when the password is wrong', async () => {
     const wrong = 'wrong-password-secret';
-    const error = await failure(
+    const error = await rejection(
       notifier(
         { type: 'alertmanager', address: secured.alertsUrl, username: 'flux', password: wrong },
         { providers },

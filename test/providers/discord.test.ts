@@ -4,6 +4,7 @@ import { discordProvider, discordSlackUrl, encodeDiscordPayload } from '@notiflu
 import { describe, expect, it } from 'vitest';
 import { startProxy } from '../support/auth-proxy.js';
 import { useProviderHarness } from '../support/provider-harness.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent, upstreamTestEvent } from '../support/sample-events.js';
 import { createTestPki } from '../support/test-certificates.js';
 
@@ -29,15 +30,6 @@ type Payload = {
   ];
 };
 const payloadOf = (body: string | undefined) => JSON.parse(body ?? '') as Payload;
-
-async function failure(promise: Promise<unknown>): Promise<NotifierError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
-}
 
 describe('discord', () => {
   it('POSTs the Slack payload to <webhook>/slack, byte for byte the spec sample', async () => {
@@ -114,7 +106,7 @@ describe('discord', () => {
     const server = await receiver({
       respondWith: { status: 401, body: '{"message": "Invalid Webhook Token"}' },
     });
-    const error = await failure(
+    const error = await rejection(
       notifier({ type: 'discord', address: `${server.url}${WEBHOOK}` }, { providers }).post(sampleEvent),
     );
     expect(error).toMatchObject({ code: 'HTTP_STATUS', status: 401, retryable: false });

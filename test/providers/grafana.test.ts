@@ -8,6 +8,7 @@ import {
 } from '@notiflux/providers/grafana';
 import { describe, expect, it } from 'vitest';
 import { useProviderHarness } from '../support/provider-harness.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent, upstreamTestEvent } from '../support/sample-events.js';
 
 const { receiver, notifier } = useProviderHarness();
@@ -25,15 +26,6 @@ const added = {
 /** The spec's §4 body for the sample event, plus `time` in milliseconds (DECISIONS.md). */
 const sampleBody =
   '{"when":1666941979,"time":1666941979000,"text":"kustomization/webapp.apps","tags":["flux","kustomize-controller","revision: main@sha1|731f7eaddfb6af01cb2173e18f0f75b0ba780ef1","summary: Cluster| prod-eu","kind: Kustomization","name: webapp","namespace: apps"]}';
-
-async function failure(promise: Promise<unknown>): Promise<NotifierError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
-}
 
 /** Posts through a recording server and returns the annotation it received. */
 async function postedAnnotation(event: Event): Promise<GrafanaAnnotation> {
@@ -246,7 +238,7 @@ describe('grafana errors and redaction', () => {
       respondWith: { status: 401, body: `{"message":"invalid API key ${TOKEN}"}` },
     });
     const attempts: AttemptInfo[] = [];
-    const error = await failure(
+    const error = await rejection(
       notifier(
         { type: 'grafana', address: `${server.url}/api/annotations`, token: TOKEN },
         { providers, onAttempt: (info) => attempts.push(info) },
@@ -268,7 +260,7 @@ describe('grafana errors and redaction', () => {
     });
     const attempts: AttemptInfo[] = [];
     const address = server.url.replace('://', '://admin:url-secret@');
-    const error = await failure(
+    const error = await rejection(
       notifier(
         {
           type: 'grafana',

@@ -4,6 +4,7 @@ import { encodeRocketPayload, rocketProvider } from '@notiflux/providers/rocket'
 import { describe, expect, it } from 'vitest';
 import { startProxy } from '../support/auth-proxy.js';
 import { useProviderHarness } from '../support/provider-harness.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent, upstreamTestEvent } from '../support/sample-events.js';
 import { createTestPki } from '../support/test-certificates.js';
 
@@ -29,15 +30,6 @@ type Payload = {
   ];
 };
 const payloadOf = (body: string | undefined) => JSON.parse(body ?? '') as Payload;
-
-async function failure(promise: Promise<unknown>): Promise<NotifierError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
-}
 
 describe('rocket', () => {
   it('POSTs the Slack payload with hex colours to the address, byte for byte the spec sample', async () => {
@@ -101,7 +93,7 @@ describe('rocket', () => {
     });
     const rocket = notifier({ type: 'rocket', address: `${server.url}${HOOK}` }, { providers });
     await rocket.post(sampleEvent);
-    const error = await failure(rocket.post(sampleEvent));
+    const error = await rejection(rocket.post(sampleEvent));
     expect(error).toMatchObject({ code: 'HTTP_STATUS', status: 403, retryable: false });
     expect(error.message).toContain('Invalid integration');
     expect(JSON.stringify({ message: error.message, cause: String(error.cause) })).not.toContain(

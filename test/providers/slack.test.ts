@@ -12,6 +12,7 @@ import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startProxy } from '../support/auth-proxy.js';
 import { useProviderHarness } from '../support/provider-harness.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent, upstreamTestEvent } from '../support/sample-events.js';
 import { createTestPki } from '../support/test-certificates.js';
 
@@ -25,15 +26,6 @@ const okAnswer = { status: 200, headers: { 'content-type': 'application/json' },
 /** The spec's §4 sample body for the sample event with channel `general`. */
 const sampleJson =
   '{"channel":"general","username":"kustomize-controller","icon_url":"","icon_emoji":"","attachments":[{"fallback":"kustomization/webapp.apps: service/apps/webapp validation error: spec.type: Unsupported value: Ingress","color":"danger","author_name":"kustomization/webapp.apps","text":"service/apps/webapp validation error: spec.type: Unsupported value: Ingress","mrkdwn_in":["text"],"fields":[{"title":"revision","value":"main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1","short":false},{"title":"summary","value":"Cluster: prod-eu","short":false}]}]}';
-
-async function failure(promise: Promise<unknown>): Promise<NotifierError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
-}
 
 function payloadOf(body: string | undefined) {
   return JSON.parse(body ?? '') as ReturnType<typeof buildSlackPayload>;
@@ -87,7 +79,7 @@ describe('slack webhook mode (core transport)', () => {
 
   it('fails with HTTP_STATUS on a 4xx without showing the webhook path or the token', async () => {
     const server = await receiver({ respondWith: { status: 404, body: 'no_service' } });
-    const error = await failure(
+    const error = await rejection(
       notifier(
         { type: 'slack', address: `${server.url}/services/${WEBHOOK_SECRET}`, token: TOKEN },
         { providers },
@@ -166,7 +158,7 @@ describe('slack webhook mode (core transport)', () => {
       { providers },
     ).post(sampleEvent);
     expect(server.requests).toHaveLength(1);
-    const untrusted = await failure(
+    const untrusted = await rejection(
       notifier({ type: 'slack', address: `${server.url}/services/x` }, { providers }).post(sampleEvent),
     );
     expect(untrusted).toMatchObject({ code: 'NETWORK', retryable: false });
@@ -224,7 +216,7 @@ describe('slack Web API mode (@slack/web-api WebClient)', () => {
         body: '{"ok":false,"error":"too_many_attachments"}',
       },
     });
-    const error = await failure(notifier(webApi(server.url, fast), { providers }).post(sampleEvent));
+    const error = await rejection(notifier(webApi(server.url, fast), { providers }).post(sampleEvent));
     expect(error).toMatchObject({ code: 'REJECTED', status: 200, retryable: false, providerType: 'slack' });
     expect(error.message).toContain('Slack responded with error: too_many_attachments');
     expect(server.requests).toHaveLength(1);
@@ -235,7 +227,7 @@ describe('slack Web API mode (@slack/web-api WebClient)', () => {
     const server = await receiver({
       respondWith: { status: 400, body: '{"ok":false,"error":"invalid_auth"}' },
     });
-    const error = await failure(notifier(webApi(server.url, fast), { providers }).post(sampleEvent));
+    const error = await rejection(notifier(webApi(server.url, fast), { providers }).post(sampleEvent));
     expect(error).toMatchObject({ code: 'REJECTED', status: 400 });
     expect(error.message).toContain('Slack responded with error: invalid_auth');
     expect(server.requests).toHaveLength(1);
@@ -243,7 +235,7 @@ describe('slack Web API mode (@slack/web-api WebClient)', () => {
 
   it('fails with HTTP_STATUS on a non-JSON 4xx body, without retrying', async () => {
     const server = await receiver({ respondWith: { status: 404, body: 'not found' } });
-    const error = await failure(notifier(webApi(server.url, fast), { providers }).post(sampleEvent));
+    const error = await rejection(notifier(webApi(server.url, fast), { providers }).post(sampleEvent));
     expect(error).toMatchObject({ code: 'HTTP_STATUS', status: 404, retryable: false });
     expect(error.message).toContain('not found');
     expect(server.requests).toHaveLength(1);
@@ -266,7 +258,7 @@ describe('slack Web API mode (@slack/web-api WebClient)', () => {
 
   it('gives up after spec.retry.retries and says how many attempts were made', async () => {
     const server = await receiver({ defaultResponse: { status: 503, body: 'down' } });
-    const error = await failure(
+    const error = await rejection(
       notifier(webApi(server.url, { retry: { retries: 2, minDelayMs: 1, maxDelayMs: 2 } }), {
         providers,
       }).post(sampleEvent),
@@ -297,14 +289,14 @@ describe('slack Web API mode (@slack/web-api WebClient)', () => {
 
   it('does not retry 501', async () => {
     const server = await receiver({ defaultResponse: { status: 501 } });
-    const error = await failure(notifier(webApi(server.url, fast), { providers }).post(sampleEvent));
+    const error = await rejection(notifier(webApi(server.url, fast), { providers }).post(sampleEvent));
     expect(error).toMatchObject({ code: 'HTTP_STATUS', status: 501 });
     expect(server.requests).toHaveLength(1);
   });
 
   it('honours the spec timeout', async () => {
     const server = await receiver({ defaultResponse: { ...okAnswer, delayMs: 2_000 } });
-    const error = await failure(
+    const error = await rejection(
       notifier(webApi(server.url, { timeout: '100ms' }), { providers }).post(sampleEvent),
     );
     expect(error).toMatchObject({ code: 'TIMEOUT', retryable: true });
@@ -362,7 +354,7 @@ describe('slack Web API mode (@slack/web-api WebClient)', () => {
     await notifier(webApi(server.url, { tls: { ca: pki.ca.cert } }), { providers }).post(sampleEvent);
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]?.headers['user-agent']).toContain('@slack:web-api');
-    const untrusted = await failure(notifier(webApi(server.url, fast), { providers }).post(sampleEvent));
+    const untrusted = await rejection(notifier(webApi(server.url, fast), { providers }).post(sampleEvent));
     expect(untrusted).toMatchObject({ code: 'NETWORK', retryable: false });
     expect(server.requests).toHaveLength(1);
   });
@@ -380,7 +372,7 @@ describe('slack Web API mode (@slack/web-api WebClient)', () => {
       const fresh = await import('@notiflux/providers/slack');
       const slack = notifier(webApi('http://127.0.0.1:9'), { providers: [fresh.slackProvider] });
       expect(loads).not.toHaveBeenCalled();
-      await failure(slack.post(sampleEvent));
+      await rejection(slack.post(sampleEvent));
       expect(loads).toHaveBeenCalledTimes(1);
     } finally {
       vi.doUnmock('@slack/web-api');
