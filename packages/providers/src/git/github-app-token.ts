@@ -4,7 +4,7 @@
  * cache of installation tokens.
  */
 import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
-import { type HttpRequest, type HttpResponse, NotifierError, REDACTED } from '@notiflux/core';
+import { type HttpRequest, type HttpResponse, NotifierError } from '@notiflux/core';
 
 export interface GitHubAppConfig {
   appId: string;
@@ -201,45 +201,13 @@ function prefixAppError(prefix: string, error: unknown): NotifierError {
   return new NotifierError('NETWORK', `${prefix}: ${message}`, { retryable: true });
 }
 
-/**
- * A copy of `error` with `redact` applied to its message and cause chain, code and status kept:
- * for secrets the core transport does not know of (the App JWT, an installation token), which an
- * answer may echo.
- */
-export function redactNotifierError(error: NotifierError, redact: (text: string) => string): NotifierError {
-  const { cause } = error;
-  let shownCause: unknown = cause;
-  if (cause instanceof NotifierError) shownCause = redactNotifierError(cause, redact);
-  else if (cause instanceof Error)
-    shownCause = Object.assign(new Error(redact(cause.message)), { name: cause.name });
-  return new NotifierError(error.code, redact(error.message), {
-    providerType: error.providerType,
-    status: error.status,
-    retryable: error.retryable,
-    cause: shownCause,
-  });
-}
-
 async function exchangeInstallationToken(
   app: GitHubAppConfig,
   send: Send,
   withSlug: boolean,
 ): Promise<InstallationToken & { expiresAtMs: number }> {
+  // The JWT travels in the Authorization header: the transport hides it should an answer echo it.
   const jwt = createGitHubAppJwt(app);
-  try {
-    return await exchangeWithJwt(app, send, withSlug, jwt);
-  } catch (error) {
-    if (!(error instanceof NotifierError)) throw error;
-    throw redactNotifierError(error, (text) => text.split(jwt).join(REDACTED));
-  }
-}
-
-async function exchangeWithJwt(
-  app: GitHubAppConfig,
-  send: Send,
-  withSlug: boolean,
-  jwt: string,
-): Promise<InstallationToken & { expiresAtMs: number }> {
   let slug: string | undefined;
   if (withSlug) {
     try {

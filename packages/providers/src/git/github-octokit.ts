@@ -21,7 +21,6 @@ import {
   getInstallationToken,
   hasGitHubAppId,
   readGitHubAppConfig,
-  redactNotifierError,
 } from './github-app-token.js';
 
 export type OctokitModule = typeof import('@octokit/rest');
@@ -180,10 +179,10 @@ export function githubCallError(
   error: unknown,
   redact: (text: string) => string,
 ): NotifierError {
-  // The transport's errors do not know the installation token, which an answer may echo.
-  if (error instanceof NotifierError) return redactNotifierError(prefixError(type, prefix, error), redact);
+  // The transport's errors already hide the credential headers it sent, should an answer echo them.
+  if (error instanceof NotifierError) return prefixError(type, prefix, error);
   const cause = (error as { cause?: unknown } | null)?.cause;
-  if (cause instanceof NotifierError) return redactNotifierError(prefixError(type, prefix, cause), redact);
+  if (cause instanceof NotifierError) return prefixError(type, prefix, cause);
   const status = (error as { status?: unknown } | null)?.status;
   const message = redact(error instanceof Error ? error.message : String(error));
   return new NotifierError(

@@ -16,7 +16,7 @@ import {
 } from '@notiflux/core';
 import { z } from 'zod';
 import { azureDevOpsOrganizationUrl } from '../git/api-base.js';
-import { basicAuthCredentials, hideBasicCredentials } from '../git/basic-auth.js';
+import { basicAuthCredentials } from '../git/basic-auth.js';
 import { commitStatusFor } from '../git/commit-status.js';
 import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { withErrorPrefix } from '../git/git-errors.js';
@@ -51,18 +51,14 @@ export const azuredevopsProvider = defineProvider({
   async send(event, { spec, http, redactor }) {
     const status = azureDevOpsCommitStatus(event, spec);
     if (!status) return;
-    try {
-      const existing = await withErrorPrefix(TYPE, 'could not list commit statuses', async () =>
-        parseStatusList(status.list, await http.send(status.list), redactor),
-      );
-      if (isDuplicateAzureDevOpsStatus(existing, status.payload)) return;
-      await withErrorPrefix(TYPE, 'could not create commit status', async () => {
-        // The SDK decodes the created status: an answer that is not JSON is a failure.
-        parseJsonAnswer(status.create, await http.send(status.create), redactor);
-      });
-    } catch (error) {
-      throw hideBasicCredentials(error, redactor, status.basicCredentials);
-    }
+    const existing = await withErrorPrefix(TYPE, 'could not list commit statuses', async () =>
+      parseStatusList(status.list, await http.send(status.list), redactor),
+    );
+    if (isDuplicateAzureDevOpsStatus(existing, status.payload)) return;
+    await withErrorPrefix(TYPE, 'could not create commit status', async () => {
+      // The SDK decodes the created status: an answer that is not JSON is a failure.
+      parseJsonAnswer(status.create, await http.send(status.create), redactor);
+    });
   },
 });
 
@@ -158,8 +154,6 @@ export function isDuplicateAzureDevOpsStatus(
 
 interface AzureDevOpsStatusRequests {
   payload: AzureDevOpsCommitStatusPayload;
-  /** base64(":" + token), hidden too should a server echo it. */
-  basicCredentials: string;
   list: HttpRequest;
   create: HttpRequest;
 }
@@ -186,7 +180,6 @@ function azureDevOpsCommitStatus(
   };
   return {
     payload: encoded.payload,
-    basicCredentials,
     list: { transport: 'http', method: 'GET', url: statuses, headers, readResponse: true },
     create: {
       transport: 'http',

@@ -14,7 +14,7 @@ import {
   type ResolvedSpec,
   requiredString,
 } from '@notiflux/core';
-import { basicAuthCredentials, hideBasicCredentials } from '../git/basic-auth.js';
+import { basicAuthCredentials } from '../git/basic-auth.js';
 import { commitStatusFor } from '../git/commit-status.js';
 import { commitStatusKey, emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { gitEventError, prefixError } from '../git/git-errors.js';
@@ -42,16 +42,12 @@ export const bitbucketserverProvider = defineProvider({
     const status = bitbucketServerBuildStatus(event, spec);
     return status ? [status.create] : [];
   },
-  async send(event, { spec, http, redactor }) {
+  async send(event, { spec, http }) {
     const status = bitbucketServerBuildStatus(event, spec);
     if (!status) return;
-    try {
-      const existing = await readExistingBuildStatus(status.read, http.send);
-      if (existing && isSameBuildStatus(existing, status.payload)) return;
-      await postBuildStatus(status.create, http.send);
-    } catch (error) {
-      throw status.basicCredentials ? hideBasicCredentials(error, redactor, status.basicCredentials) : error;
-    }
+    const existing = await readExistingBuildStatus(status.read, http.send);
+    if (existing && isSameBuildStatus(existing, status.payload)) return;
+    await postBuildStatus(status.create, http.send);
   },
 });
 
@@ -148,8 +144,6 @@ export function encodeBitbucketServerBuildStatus(
 
 interface BitbucketServerBuildStatus {
   payload: BitbucketServerBuildStatusPayload;
-  /** base64(username:password) when basic auth is used, to hide it should a server echo it. */
-  basicCredentials: string | undefined;
   read: HttpRequest;
   create: HttpRequest;
 }
@@ -178,7 +172,6 @@ function bitbucketServerBuildStatus(
   };
   return {
     payload: encoded.payload,
-    basicCredentials,
     read: {
       transport: 'http',
       method: 'GET',
