@@ -192,18 +192,6 @@ export function githubCallError(
   );
 }
 
-/**
- * The items of a list answer: go-github decodes `null` as no items and fails on anything but an
- * array, which then rejects the post (`REJECTED`) before any write.
- */
-export function listedItems<T>(type: ProviderType, prefix: string, data: unknown): T[] {
-  if (data === null || data === undefined) return [];
-  if (Array.isArray(data)) return data as T[];
-  throw new NotifierError('REJECTED', `${type}: ${prefix}: the response is not a JSON array`, {
-    providerType: type,
-  });
-}
-
 /** Runs an Octokit call, turning its failure into `githubCallError`. */
 export async function githubCall<T>(
   type: ProviderType,

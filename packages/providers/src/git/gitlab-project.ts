@@ -2,7 +2,6 @@
  * What the two `gitlab*` types share: the project an address names (subgroups kept whole), the
  * effective token, the headers of a GitLab call, and their common spec checks (git-common §4, §12).
  */
-import { NotifierError, type ProviderType } from '@notiflux/core';
 import { gitlabApiBase } from './api-base.js';
 import { parseGitAddress } from './repository-address.js';
 
@@ -47,11 +46,4 @@ export function validateGitLabSpec(spec: {
     return `address: failed parsing URL "${spec.address}": ${(error as Error).message}`;
   }
   return undefined;
-}
-
-/** A 2xx list answer that is not a JSON array (upstream: a decode error such as `EOF`). */
-export function notAList(type: ProviderType, prefix: string): NotifierError {
-  return new NotifierError('REJECTED', `${type}: ${prefix}: the response is not a JSON array`, {
-    providerType: type,
-  });
 }

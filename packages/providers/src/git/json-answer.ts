@@ -17,3 +17,20 @@ export function parseJsonAnswer(type: ProviderType, request: HttpRequest, respon
     );
   }
 }
+
+/** A 2xx list answer that is not a JSON array (upstream: a decode error such as `EOF`). */
+export function notAList(type: ProviderType, prefix: string): NotifierError {
+  return new NotifierError('REJECTED', `${type}: ${prefix}: the response is not a JSON array`, {
+    providerType: type,
+  });
+}
+
+/**
+ * The items of a list answer as go-github decodes them: `null` is no items, anything else but an
+ * array rejects the post (`REJECTED`) before any write.
+ */
+export function listedItems<T>(type: ProviderType, prefix: string, data: unknown): T[] {
+  if (data === null || data === undefined) return [];
+  if (Array.isArray(data)) return data as T[];
+  throw notAList(type, prefix);
+}

@@ -20,11 +20,11 @@ import {
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
-  listedItems,
   type OctokitConnection,
   resolveGitHubToken,
 } from '../git/github-octokit.js';
 import { type GitHubRepository, githubTargetOf, validateGitHubSpec } from '../git/github-repository.js';
+import { listedItems } from '../git/json-answer.js';
 
 const githubSpec = { address: requiredString('the repository URL') };
 

@@ -26,11 +26,11 @@ import {
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
-  listedItems,
   type OctokitConnection,
   resolveGitHubToken,
 } from '../git/github-octokit.js';
 import { type GitHubRepository, githubTargetOf, validateGitHubSpec } from '../git/github-repository.js';
+import { listedItems } from '../git/json-answer.js';
 
 const TYPE = 'githubpullrequestcomment';
 

@@ -15,22 +15,17 @@ import { commitStatusFor } from '../git/commit-status.js';
 import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { prefixError } from '../git/git-errors.js';
 import { connectGitbeaker, type GitbeakerConnection, gitbeakerOptions } from '../git/gitbeaker-requester.js';
-import {
-  gitlabHeaders,
-  gitlabProjectOf,
-  gitlabToken,
-  notAList,
-  validateGitLabSpec,
-} from '../git/gitlab-project.js';
+import { gitlabHeaders, gitlabProjectOf, gitlabToken, validateGitLabSpec } from '../git/gitlab-project.js';
+import { notAList } from '../git/json-answer.js';
 
 export {
   type GitLabProject,
   gitlabHeaders,
   gitlabProjectOf,
   gitlabToken,
-  notAList,
   validateGitLabSpec,
 } from '../git/gitlab-project.js';
+export { notAList } from '../git/json-answer.js';
 
 const TYPE = 'gitlab';
 

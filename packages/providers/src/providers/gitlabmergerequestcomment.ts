@@ -22,13 +22,8 @@ import {
 } from '../git/change-request-comment.js';
 import { prefixError } from '../git/git-errors.js';
 import { connectGitbeaker, type GitbeakerConnection, gitbeakerOptions } from '../git/gitbeaker-requester.js';
-import {
-  gitlabHeaders,
-  gitlabProjectOf,
-  gitlabToken,
-  notAList,
-  validateGitLabSpec,
-} from '../git/gitlab-project.js';
+import { gitlabHeaders, gitlabProjectOf, gitlabToken, validateGitLabSpec } from '../git/gitlab-project.js';
+import { notAList } from '../git/json-answer.js';
 
 const TYPE = 'gitlabmergerequestcomment';
 
