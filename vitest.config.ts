@@ -10,6 +10,11 @@ export default defineConfig({
       { find: /^@notiflux\/core$/, replacement: source('./packages/core/src/index.ts') },
       { find: /^@notiflux\/hmac$/, replacement: source('./packages/hmac/src/index.ts') },
       { find: /^@notiflux\/providers$/, replacement: source('./packages/providers/src/index.ts') },
+      { find: /^@notiflux\/dispatch$/, replacement: source('./packages/dispatch/src/index.ts') },
+      {
+        find: /^@notiflux\/dispatch\/bullmq$/,
+        replacement: source('./packages/dispatch/src/bullmq/index.ts'),
+      },
       {
         find: /^@notiflux\/providers\/(.+)$/,
         replacement: source('./packages/providers/src/providers/$1.ts'),

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const packages = ['core', 'hmac', 'providers'];
+const packages = ['core', 'hmac', 'providers', 'dispatch', 'cli'];
 let problems = 0;
 
 for (const name of packages) {

@@ -87,9 +87,18 @@ describe('retries (Flux policy)', () => {
     const started = Date.now();
     const error = await failure(notifierFor({ address: target.url, timeout: '5s' }).post(sampleEvent));
     expect(Date.now() - started).toBeLessThan(4000);
-    expect(error).toMatchObject({ code: 'TIMEOUT', status: 503, retryable: true });
+    expect(error).toMatchObject({ code: 'TIMEOUT', status: 503, retryable: true, retryAfterMs: 120_000 });
     expect(error.message).toContain('the next attempt was due in 120s');
     expect(target.requests).toHaveLength(1);
+  });
+
+  it('carries the Retry-After wait on the error when the retries run out', async () => {
+    const target = await server();
+    target.respondWith(() => ({ status: 429, headers: { 'retry-after': '7' } }));
+    const error = await failure(
+      notifierFor({ address: target.url, retry: { retries: 0 } }).post(sampleEvent),
+    );
+    expect(error).toMatchObject({ code: 'HTTP_STATUS', status: 429, retryable: true, retryAfterMs: 7000 });
   });
 
   it.each([400, 401, 404, 501])('does not retry HTTP %d', async (status) => {

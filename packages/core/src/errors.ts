@@ -15,6 +15,8 @@ export interface NotifierErrorOptions {
   providerType?: ProviderType | undefined;
   status?: number | undefined;
   retryable?: boolean | undefined;
+  /** How long the service asked the caller to wait (`Retry-After`), in ms, when it said so. */
+  retryAfterMs?: number | undefined;
   /** Must already be redacted: see `Redactor.error`. */
   cause?: unknown;
 }
@@ -29,6 +31,11 @@ export class NotifierError extends Error {
   readonly providerType?: ProviderType;
   readonly status?: number;
   readonly retryable: boolean;
+  /**
+   * The wait the service asked for (`Retry-After` on a 429 or 503), in ms, when it asked: a
+   * queue that retries later honours it.
+   */
+  readonly retryAfterMs?: number;
 
   constructor(code: NotifierErrorCode, message: string, options: NotifierErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -36,6 +43,7 @@ export class NotifierError extends Error {
     if (options.providerType !== undefined) this.providerType = options.providerType;
     if (options.status !== undefined) this.status = options.status;
     this.retryable = options.retryable ?? false;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -100,6 +100,13 @@ interface ParsedTarget {
   basicAuth: string | undefined;
 }
 
+interface ErrorDetails {
+  status?: number | undefined;
+  retryable?: boolean;
+  retryAfterMs?: number | undefined;
+  cause?: unknown;
+}
+
 /** A failed attempt: the error to throw, and its detail without the `METHOD url:` prefix. */
 interface Failure {
   error: NotifierError;
@@ -305,9 +312,10 @@ export class HttpTransport {
     const retryable = isRetryableStatus(status);
     const body = answer.body.trim();
     const detail = body ? `HTTP ${status}: ${body}` : `HTTP ${status}`;
+    const retryAfter = retryable ? retryAfterMs(status, answer.headers['retry-after']) : undefined;
     return {
-      ...this.failure('HTTP_STATUS', prepared, detail, { status, retryable }),
-      retryAfter: retryable ? retryAfterMs(status, answer.headers['retry-after']) : undefined,
+      ...this.failure('HTTP_STATUS', prepared, detail, { status, retryable, retryAfterMs: retryAfter }),
+      retryAfter,
     };
   }
 
@@ -342,6 +350,7 @@ export class HttpTransport {
       {
         status: last?.error.status,
         retryable: true,
+        retryAfterMs: last?.retryAfter,
         cause: last?.error,
       },
     );
@@ -351,7 +360,7 @@ export class HttpTransport {
     code: NotifierErrorCode,
     prepared: PreparedRequest,
     detail: string,
-    options: { status?: number | undefined; retryable?: boolean; cause?: unknown } = {},
+    options: ErrorDetails = {},
   ): Failure {
     return { error: this.error(code, prepared, detail, options), detail };
   }
@@ -360,7 +369,7 @@ export class HttpTransport {
     code: NotifierErrorCode,
     prepared: PreparedRequest,
     detail: string,
-    options: { status?: number | undefined; retryable?: boolean; cause?: unknown } = {},
+    options: ErrorDetails = {},
   ): NotifierError {
     const { spec } = this.options;
     // Only failures pay for the extra redactor: a secret path, and credentials the provider
@@ -374,6 +383,9 @@ export class HttpTransport {
       providerType: spec.type,
       status: options.status,
       retryable: options.retryable ?? false,
+      retryAfterMs:
+        options.retryAfterMs ??
+        (options.cause instanceof NotifierError ? options.cause.retryAfterMs : undefined),
       cause: options.cause instanceof NotifierError ? options.cause : redactor.error(options.cause),
     });
   }
