@@ -19,6 +19,8 @@ export type {
   RateLimitInfo,
   RateLimitOptions,
 } from './dispatcher-types.js';
+export type { ManifestIssue } from './manifests/manifest-error.js';
+export { ManifestError } from './manifests/manifest-error.js';
 export type {
   Alert,
   AlertObjectSpec,
