@@ -15,6 +15,9 @@ import {
 import { useProviderHarness } from '../support/provider-harness.js';
 import { rejection } from '../support/rejection.js';
 import { sampleEvent, upstreamTestEvent } from '../support/sample-events.js';
+import { describeNeeding } from '../support/test-services.js';
+
+const describeWithAlertmanager = describeNeeding('prometheus-alertmanager');
 
 const { receiver, notifier } = useProviderHarness();
 const providers = [alertmanagerProvider];
@@ -465,7 +468,7 @@ describe('alertmanager spec validation', () => {
   });
 });
 
-describe('alertmanager against a real Prometheus Alertmanager', () => {
+describeWithAlertmanager('alertmanager against a real Prometheus Alertmanager', () => {
   let open: AlertmanagerTestServer;
   let secured: AlertmanagerTestServer;
   beforeAll(async () => {

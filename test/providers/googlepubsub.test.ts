@@ -15,6 +15,9 @@ import { useProviderHarness } from '../support/provider-harness.js';
 import { type PubSubEmulator, startPubSubEmulator } from '../support/pubsub-emulator.js';
 import { rejection } from '../support/rejection.js';
 import { sampleEvent, sampleEventJson } from '../support/sample-events.js';
+import { describeNeeding, isMissing } from '../support/test-services.js';
+
+const describeWithEmulator = describeNeeding('pubsub-emulator');
 
 const { notifier } = useProviderHarness();
 const PROJECT = 'test';
@@ -25,6 +28,7 @@ let counter = 0;
 beforeAll(async () => {
   // The setup file sets it too: without it the auth library would probe the metadata server.
   process.env.METADATA_SERVER_DETECTION = 'none';
+  if (isMissing('pubsub-emulator')) return;
   emulator = await startPubSubEmulator();
   // The SDK reads it when a client is created (at the first post): all posts go to the emulator.
   process.env.PUBSUB_EMULATOR_HOST = emulator.host;
@@ -108,7 +112,7 @@ async function withEmulatorHost(host: string, work: () => Promise<void>): Promis
   }
 }
 
-describe('googlepubsub: publishing to the emulator', () => {
+describeWithEmulator('googlepubsub: publishing to the emulator', () => {
   it('publishes the sample event as Go-canonical JSON with headers as attributes', async () => {
     const { topic, subscription } = await freshTopic();
     await pubsubNotifier({
@@ -214,7 +218,7 @@ describe('googlepubsub: publishing to the emulator', () => {
   });
 });
 
-describe('googlepubsub: credentials', () => {
+describeWithEmulator('googlepubsub: credentials', () => {
   it('publishes with service-account JSON without contacting anything but the emulator', async () => {
     const { topic, subscription } = await freshTopic();
     const account = fakeServiceAccount();
@@ -323,7 +327,7 @@ describe('googlepubsub: deadlines', () => {
   });
 });
 
-describe('googlepubsub: spec validation', () => {
+describeWithEmulator('googlepubsub: spec validation', () => {
   const invalid = (spec: Omit<ProviderSpec, 'type'>) => {
     try {
       pubsubNotifier(spec);

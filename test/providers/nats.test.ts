@@ -13,6 +13,9 @@ import { type NatsTestServer, startNatsServer } from '../support/nats-server.js'
 import { useProviderHarness } from '../support/provider-harness.js';
 import { sampleEvent, sampleEventJson } from '../support/sample-events.js';
 import { createTestPki, type TestPki } from '../support/test-certificates.js';
+import { describeNeeding } from '../support/test-services.js';
+
+const describeWithNats = describeNeeding('nats-server');
 
 const { notifier: createNotifier } = useProviderHarness();
 const notifier = (spec: Record<string, unknown>) =>
@@ -173,7 +176,7 @@ async function closedLoopbackPort(): Promise<number> {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('nats without auth', () => {
+describeWithNats('nats without auth', () => {
   let server: NatsTestServer;
   beforeAll(async () => {
     server = await startNatsServer({ monitoring: true });
@@ -311,7 +314,7 @@ describe('nats without auth', () => {
   });
 });
 
-describe('nats with username and password', () => {
+describeWithNats('nats with username and password', () => {
   let server: NatsTestServer;
   beforeAll(async () => {
     server = await startNatsServer({
@@ -408,7 +411,7 @@ describe('nats with username and password', () => {
   });
 });
 
-describe('nats with an NKey', () => {
+describeWithNats('nats with an NKey', () => {
   const user = userSeed();
   let server: NatsTestServer;
   beforeAll(async () => {
@@ -453,7 +456,7 @@ describe('nats with an NKey', () => {
   });
 });
 
-describe('nats with a credentials file (JWT)', () => {
+describeWithNats('nats with a credentials file (JWT)', () => {
   const setup = operatorSetup();
   const nkeyUser = userSeed();
   let server: NatsTestServer;
@@ -500,7 +503,7 @@ describe('nats with a credentials file (JWT)', () => {
   });
 });
 
-describe('nats over TLS', () => {
+describeWithNats('nats over TLS', () => {
   let pki: TestPki;
   let dir: string;
   let server: NatsTestServer;
@@ -563,7 +566,7 @@ describe('nats over TLS', () => {
   });
 });
 
-describe('nats when the server is away', () => {
+describeWithNats('nats when the server is away', () => {
   it('fails with NETWORK at once when nothing listens', async () => {
     const port = await closedLoopbackPort();
     const started = performance.now();

@@ -48,7 +48,7 @@ receivers:
   - name: discard
 `;
 
-function findAlertmanager(): string {
+export function findAlertmanager(): string {
   const candidates = [
     process.env.ALERTMANAGER_BIN,
     ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'prometheus-alertmanager')),

@@ -22,7 +22,7 @@ export interface NatsTestServer {
 const INSTALL_HINT =
   'nats-server is not installed: run `apt-get install -y nats-server` (Debian 12 ships 2.9)';
 
-function findNatsServer(): string {
+export function findNatsServer(): string {
   const candidates = [
     process.env.NATS_SERVER_BIN,
     ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'nats-server')),

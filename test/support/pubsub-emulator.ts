@@ -36,7 +36,7 @@ function findOnPath(name: string): string | undefined {
     .find((path) => existsSync(path));
 }
 
-function findEmulatorJar(): string {
+export function findEmulatorJar(): string {
   if (process.env.PUBSUB_EMULATOR_JAR && existsSync(process.env.PUBSUB_EMULATOR_JAR)) {
     return process.env.PUBSUB_EMULATOR_JAR;
   }
@@ -59,7 +59,7 @@ function findEmulatorJar(): string {
   throw new Error(INSTALL_HINT);
 }
 
-function findJava(): string {
+export function findJava(): string {
   const fromHome = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : undefined;
   const java = fromHome && existsSync(fromHome) ? fromHome : findOnPath('java');
   if (!java) throw new Error(`java is not installed: ${INSTALL_HINT}`);
