@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
+import { guardObserver } from './attempt-observer.js';
 import { Deadline } from './deadline.js';
 import type {
   AnyProviderDefinition,
@@ -148,12 +149,12 @@ class DefinedNotifier implements Notifier {
   ) {
     this.type = definition.type;
     this.redactor = redactorFor(definition, spec);
-    this.onAttempt = options.onAttempt;
+    this.onAttempt = guardObserver(options.onAttempt, 'onAttempt');
     this.http = new HttpTransport({
       spec,
       redactor: this.redactor,
       dispatcher: options.dispatcher,
-      onAttempt: options.onAttempt,
+      onAttempt: this.onAttempt,
     });
   }
 
