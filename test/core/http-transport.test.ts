@@ -1,9 +1,12 @@
+import { getEventListeners } from 'node:events';
+import http from 'node:http';
 import type { AttemptInfo, NotifierError, ProviderSpec } from '@notiflux/core';
 import { createNotifierFactory, defineProvider, httpAddress } from '@notiflux/core';
 import { genericProvider } from '@notiflux/providers/generic';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProxy } from '../support/auth-proxy.js';
+import { listenOnLoopback } from '../support/listen-on-loopback.js';
 import { startRecordingServer } from '../support/recording-server.js';
 import { sampleEvent } from '../support/sample-events.js';
 import { createTestPki } from '../support/test-certificates.js';
@@ -561,5 +564,136 @@ describe('proxies', () => {
     expect([...proxy.connectRequests, ...proxy.forwardedRequests].join(' ')).toContain(
       new URL(target.url).host,
     );
+  });
+});
+
+describe('onAttempt observers', () => {
+  it('never change the outcome when they throw: warned once, the delivered post resolves', async () => {
+    const target = await server();
+    target.respondWith(() => ({ status: 200 }));
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    cleanups.push(() => process.off('warning', onWarning));
+    const notifier = createNotifier(
+      { type: 'generic', address: target.url, retry: quickRetry },
+      {
+        onAttempt: () => {
+          throw new Error('observer bug');
+        },
+      },
+    );
+    cleanups.push(() => notifier.close());
+    await notifier.post(sampleEvent);
+    await notifier.post(sampleEvent);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(target.requests).toHaveLength(2);
+    const ours = warnings.filter((warning) => warning.message.includes('observer bug'));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.message).toContain('onAttempt');
+  });
+
+  it('hear of the attempt the deadline cut off', async () => {
+    const target = await server();
+    target.respondWith(() => ({ status: 200, delayMs: 3000 }));
+    const attempts: AttemptInfo[] = [];
+    const error = await failure(
+      notifierFor({ address: target.url, timeout: '200ms' }, attempts).post(sampleEvent),
+    );
+    expect(error.message).toContain('(1 attempt)');
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ attempt: 1, error: { code: 'TIMEOUT' } });
+  });
+});
+
+describe('errors of the dispatcher itself', () => {
+  it('are not retried: a MockAgent without a matching interceptor fails at once', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    cleanups.push(() => agent.close());
+    const attempts: AttemptInfo[] = [];
+    const notifier = createNotifier(
+      {
+        type: 'generic',
+        address: 'https://hooks.example.com/flux',
+        retry: { retries: 4, minDelayMs: 5_000 },
+      },
+      { dispatcher: agent, onAttempt: (info) => attempts.push(info) },
+    );
+    const error = await failure(notifier.post(sampleEvent));
+    expect(error).toMatchObject({ code: 'NETWORK', retryable: false });
+    expect(error.message).toContain('Mock dispatch not matched');
+    expect(attempts).toHaveLength(1);
+  });
+});
+
+describe('error response bodies', () => {
+  it('are read only as far as the message needs: an endless error body fails at once', async () => {
+    let closedByClient = false;
+    const endless = http.createServer((_request, response) => {
+      response.writeHead(500, { 'content-type': 'text/plain' });
+      const chunk = 'x'.repeat(16 * 1024);
+      const pump = () => {
+        while (response.write(chunk)) {}
+      };
+      response.on('drain', pump);
+      response.on('close', () => {
+        closedByClient = true;
+      });
+      pump();
+    });
+    const port = await listenOnLoopback(endless);
+    cleanups.push(() => {
+      endless.closeAllConnections();
+      return new Promise((resolve) => endless.close(resolve));
+    });
+    const error = await failure(
+      notifierFor({ address: `http://127.0.0.1:${port}/`, retry: { retries: 0 }, timeout: '20s' }).post(
+        sampleEvent,
+      ),
+    );
+    expect(error).toMatchObject({ code: 'HTTP_STATUS', status: 500 });
+    expect(error.message).toContain('HTTP 500: xxxx');
+    expect(error.message.length).toBeLessThan(8 * 1024);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closedByClient).toBe(true);
+  });
+});
+
+describe("a caller's AbortSignal shared by many posts", () => {
+  it('gets one abort listener, not one per post, and still aborts them all', async () => {
+    const target = await server();
+    target.respondWith(() => ({ status: 200, delayMs: 3000 }));
+    const controller = new AbortController();
+    const notifier = notifierFor({ address: target.url });
+    const posts = Array.from({ length: 12 }, () =>
+      failure(notifier.post(sampleEvent, { signal: controller.signal })),
+    );
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    controller.abort();
+    const errors = await Promise.all(posts);
+    expect(errors.map((error) => error.code)).toEqual(Array(12).fill('ABORTED'));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('is let go once the posts are done', async () => {
+    const target = await server();
+    const controller = new AbortController();
+    const notifier = notifierFor({ address: target.url });
+    await Promise.all(
+      Array.from({ length: 3 }, () => notifier.post(sampleEvent, { signal: controller.signal })),
+    );
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+});
+
+describe('header values', () => {
+  it('above U+00FF are sent as their UTF-8 bytes, as Go sends them', async () => {
+    const target = await server();
+    await notifierFor({ address: target.url }).post({ ...sampleEvent, reportingController: 'контроллер' });
+    const raw = target.requests[0]?.rawHeaders ?? [];
+    const value = raw[raw.findIndex((name) => name.toLowerCase() === 'gotk-component') + 1] ?? '';
+    expect(Buffer.from(value, 'latin1').toString('utf8')).toBe('контроллер');
   });
 });

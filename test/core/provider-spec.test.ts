@@ -8,6 +8,7 @@ import {
   resolveProviderSpec,
 } from '@notiflux/core';
 import { genericProvider } from '@notiflux/providers/generic';
+import { genericHmacProvider } from '@notiflux/providers/generic-hmac';
 import { describe, expect, it } from 'vitest';
 
 const createNotifier = createNotifierFactory([genericProvider]);
@@ -121,17 +122,28 @@ describe('timeout', () => {
     ['500ms', 500],
     ['1.5m', 90_000],
     ['1m0.5s', 60_500],
+    ['1h', 3_600_000],
+    ['1h30m', 5_400_000],
+    ['2h45m30.5s', 9_930_500],
+    ['1500000000ns', 1500],
+    ['250000us', 250],
+    ['250000µs', 250],
+    ['250000μs', 250],
+    ['.5s', 500],
+    ['1.s', 1000],
+    ['+2s', 2000],
     [2500, 2500],
   ])('%j is %d ms', (timeout, ms) => {
     expect(resolve({ timeout }).timeoutMs).toBe(ms);
   });
 
-  it.each(['0s', '1h', '30', 's', '-1s', 0, -5, Number.NaN, '1m 30s'])(
+  it.each(['0s', '30', 's', '-1s', 0, -5, Number.NaN, '1m 30s', '1d', '1h-5m', '.s', '1000h'])(
     'refuses %j, naming the field',
     (timeout) => {
       const error = specError({ type: 'generic', address: 'https://example.com', timeout });
       expect(error.code).toBe('INVALID_SPEC');
       expect(error.message).toContain('timeout: must be a Go duration');
+      expect(error.message).toContain('ns, us, ms, s, m, h');
     },
   );
 });
@@ -146,7 +158,7 @@ describe('createNotifier validation', () => {
       [{ type: 'generic', address: 'https://example.com', adress: 'typo' }, 'adress: unknown field'],
       [
         { type: 'generic', address: 'https://example.com', channel: 'c'.repeat(2049) },
-        'channel: channel exceeds the maximum length of 2048',
+        'channel: exceeds the maximum length of 2048',
       ],
       [
         { type: 'generic', address: 'https://example.com', proxy: 'socks5://127.0.0.1:1080' },
@@ -258,5 +270,84 @@ describe('cross-field validation', () => {
     );
     expect(create({ type: 'paired', channel: '#ops', token: 't' }).type).toBe('paired');
     expect(() => create({ type: 'paired' })).toThrow('channel: required (the room)');
+  });
+});
+
+describe('createNotifier validation, hardened', () => {
+  const createAny = createNotifierFactory([genericProvider, genericHmacProvider]);
+
+  it('limits address to 2048 characters for HTTP types too', () => {
+    const address = `https://example.com/${'a'.repeat(2048)}`;
+    for (const type of ['generic', 'generic-hmac']) {
+      const error = specError({ type, address, token: 'key' }, createAny);
+      expect(error.code).toBe('INVALID_SPEC');
+      expect(error.message).toContain('address: exceeds the maximum length of 2048');
+    }
+  });
+
+  it('reports every problem of the spec together', () => {
+    const error = specError({ type: 'generic-hmac', address: 'nope', timeout: 'soon' }, createAny);
+    expect(error.message).toContain('address: must be an absolute http(s) URL');
+    expect(error.message).toContain('timeout: must be a Go duration');
+    expect(error.message).toContain('token: required');
+    const several = specError(
+      {
+        type: 'generic',
+        address: 'https://example.com',
+        retry: { retries: 'x' },
+        headers: { 'Bad Name': 'x' },
+      },
+      createAny,
+    );
+    expect(several.message).toContain('retry.retries:');
+    expect(several.message).toContain('headers: "Bad Name" is not a valid header name');
+  });
+
+  it('accepts any non-negative whole number of retries', () => {
+    expect(resolve({ retry: { retries: 100 } }).retry.retries).toBe(100);
+    expect(
+      specError({ type: 'generic', address: 'https://example.com', retry: { retries: 1.5 } }).message,
+    ).toContain('retry.retries: must be a whole number');
+  });
+
+  it('speaks in its own words, never in raw zod text', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ type: 'generic', address: 'https://example.com', secret: 'token' }, 'secret: must be an object'],
+      [{ type: 'generic', address: 'https://example.com', headers: 5 }, 'headers: must be an object'],
+      [{ type: 'generic', address: 'https://example.com', retry: 'often' }, 'retry: must be an object'],
+      [
+        { type: 'generic', address: 'https://example.com', retry: { retries: -1 } },
+        'retry.retries: must be at least 0',
+      ],
+      [
+        { type: 'generic', address: 'https://example.com', provider: { uid: 5 } },
+        'provider.uid: must be a string',
+      ],
+      [
+        { type: 'generic', address: 'https://example.com', commitStatus: 5 },
+        'commitStatus: must be a string or a function',
+      ],
+      [
+        { type: 'generic', address: 'https://example.com', secret: { token: 5 } },
+        'secret.token: must be a string',
+      ],
+      [{ type: 'generic', address: 42 }, 'address: must be a string'],
+    ];
+    for (const [spec, expected] of cases) {
+      const { message } = specError(spec);
+      expect(message, JSON.stringify(spec)).toContain(expected);
+      expect(message, JSON.stringify(spec)).not.toMatch(
+        /Invalid input|Too big|Too small|expected \w+, received/,
+      );
+    }
+  });
+
+  it('suggests the closest known types for an unknown one, and says types are lower-case', () => {
+    const slack = specError({ type: 'Generic' }, createAny);
+    expect(slack.code).toBe('UNSUPPORTED_TYPE');
+    expect(slack.message).toContain('did you mean "generic"');
+    expect(slack.message).toContain('lower-case');
+    expect(specError({ type: 'generic-hamc' }, createAny).message).toContain('did you mean "generic-hmac"');
+    expect(specError({ type: 'carrier-pigeon' }, createAny).message).not.toContain('did you mean');
   });
 });

@@ -117,4 +117,36 @@ describe('generic', () => {
       expect(attempt).toThrow(/^invalid generic provider spec: address: /);
     }
   });
+
+  it('refuses a reportingController with CR, LF or NUL as INVALID_EVENT, in encode and post alike', async () => {
+    const server = await receiver();
+    const generic = notifier({ type: 'generic', address: server.url });
+    for (const reportingController of [
+      'kustomize\r\nX-Injected: 1',
+      'kustomize\ncontroller',
+      'kustomize\0',
+    ]) {
+      const event = { ...sampleEvent, reportingController };
+      await expect(generic.encode(event)).rejects.toMatchObject({
+        code: 'INVALID_EVENT',
+        providerType: 'generic',
+      });
+      await expect(generic.post(event)).rejects.toMatchObject({
+        code: 'INVALID_EVENT',
+        message: expect.stringContaining('reportingController'),
+      });
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('sends a reportingController above U+00FF as its UTF-8 bytes', async () => {
+    const server = await receiver();
+    await notifier({ type: 'generic', address: server.url }).post({
+      ...sampleEvent,
+      reportingController: 'контроллер',
+    });
+    const raw = server.requests[0]?.rawHeaders ?? [];
+    const value = raw[raw.indexOf('Gotk-Component') + 1] ?? '';
+    expect(Buffer.from(value, 'latin1').toString('utf8')).toBe('контроллер');
+  });
 });

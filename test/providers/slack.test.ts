@@ -223,6 +223,19 @@ describe('slack Web API mode (@slack/web-api WebClient)', () => {
     expect(JSON.stringify({ message: error.message, cause: String(error.cause) })).not.toContain(TOKEN);
   });
 
+  it('refuses a 2xx whose JSON is not an object, or whose ok is not true, as REJECTED with the status', async () => {
+    for (const body of ['null', '42', '"ok"', '[]', '{"ok":"true"}', '{}']) {
+      const server = await receiver({
+        respondWith: { status: 200, headers: { 'content-type': 'application/json' }, body },
+      });
+      const error = await rejection(notifier(webApi(server.url, fast), { providers }).post(sampleEvent));
+      expect(error, body).toMatchObject({ code: 'REJECTED', status: 200, retryable: false });
+      expect(error.message, body).not.toContain('TypeError');
+      expect(error.message, body).not.toMatch(/Cannot|undefined/);
+      expect(server.requests, body).toHaveLength(1);
+    }
+  });
+
   it('reads a JSON error body on a non-retryable status as REJECTED, without retrying', async () => {
     const server = await receiver({
       respondWith: { status: 400, body: '{"ok":false,"error":"invalid_auth"}' },

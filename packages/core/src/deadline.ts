@@ -14,7 +14,7 @@ export class Deadline {
   private readonly listeners = new Set<() => void>();
   private controller: AbortController | undefined;
   private reason: 'caller' | 'timeout' | undefined;
-  private readonly onCallerAbort = () => this.abort('caller');
+  private readonly stopHearingCaller: (() => void) | undefined;
 
   constructor(timeoutMs: number, callerSignal?: AbortSignal) {
     this.timeoutMs = timeoutMs;
@@ -22,7 +22,7 @@ export class Deadline {
     this.callerSignal = callerSignal;
     this.timer = setTimeout(() => this.abort('timeout'), timeoutMs);
     if (callerSignal?.aborted) this.abort('caller');
-    else callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
+    else if (callerSignal) this.stopHearingCaller = onSignalAbort(callerSignal, () => this.abort('caller'));
   }
 
   /** Why the deadline ended early: the caller, the timeout, or (undefined) not at all. */
@@ -69,7 +69,7 @@ export class Deadline {
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+    this.stopHearingCaller?.();
     this.listeners.clear();
   }
 
@@ -87,4 +87,39 @@ export class Deadline {
       ? (this.callerSignal?.reason ?? new Error('aborted'))
       : new Error(`timed out after ${this.timeoutMs}ms`);
   }
+}
+
+/** The deadlines waiting on one caller signal, and the single listener that tells them. */
+interface SignalListeners {
+  deadlines: Set<() => void>;
+  onAbort: () => void;
+}
+
+const listenersBySignal = new WeakMap<AbortSignal, SignalListeners>();
+
+/**
+ * Runs `listener` when `signal` aborts; returns an unsubscribe. A signal shared by many
+ * concurrent posts gets one 'abort' listener in all, not one per post (past ten, Node warns of
+ * a leak).
+ */
+function onSignalAbort(signal: AbortSignal, listener: () => void): () => void {
+  let entry = listenersBySignal.get(signal);
+  if (!entry) {
+    const deadlines = new Set<() => void>();
+    const onAbort = () => {
+      listenersBySignal.delete(signal);
+      for (const deadline of deadlines) deadline();
+      deadlines.clear();
+    };
+    entry = { deadlines, onAbort };
+    listenersBySignal.set(signal, entry);
+    signal.addEventListener('abort', onAbort, { once: true });
+  }
+  const { deadlines, onAbort } = entry;
+  deadlines.add(listener);
+  return () => {
+    if (!deadlines.delete(listener) || deadlines.size > 0) return;
+    listenersBySignal.delete(signal);
+    signal.removeEventListener('abort', onAbort);
+  };
 }

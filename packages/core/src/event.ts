@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { NotifierError } from './errors.js';
 import type { ProviderType } from './provider-types.js';
-import { formatZodIssues } from './zod-issues.js';
+import { formatZodIssues, inOwnWords } from './zod-issues.js';
 
 export type Severity = 'info' | 'error' | 'trace';
 
@@ -105,7 +105,7 @@ export const eventSchema = z.object({
  * providers can neither see extra properties nor mutate the caller's object.
  */
 export function parseEvent(input: unknown, providerType?: ProviderType): Event {
-  const result = eventSchema.safeParse(input);
+  const result = eventSchema.safeParse(input, { error: inOwnWords });
   if (!result.success) {
     throw new NotifierError('INVALID_EVENT', `invalid event: ${formatZodIssues(result.error.issues)}`, {
       providerType,

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
+import { guardObserver } from './attempt-observer.js';
 import { Deadline } from './deadline.js';
 import type {
   AnyProviderDefinition,
@@ -14,10 +15,11 @@ import { type Event, parseEvent } from './event.js';
 import { basicAuthFromUserinfo } from './http/basic-auth.js';
 import { hasHeader } from './http/headers.js';
 import { type AttemptInfo, type HttpRequest, HttpTransport } from './http/http-transport.js';
-import { invalidSpec, type ProviderSpec, resolvedSpecShape, resolveProviderSpec } from './provider-spec.js';
+import { invalidSpec, type ProviderSpec, resolvedSpecShape, resolveSpecCollecting } from './provider-spec.js';
 import type { ProviderType } from './provider-types.js';
 import { REDACTED, Redactor } from './redaction.js';
-import { formatZodIssues } from './zod-issues.js';
+import { closestTypes } from './type-suggestions.js';
+import { inOwnWords, zodIssueLines } from './zod-issues.js';
 
 export interface Notifier {
   readonly type: ProviderType;
@@ -60,9 +62,14 @@ export function createNotifierFactory(definitions: readonly AnyProviderDefinitio
     const definition =
       (options.providers && indexDefinitions(options.providers).get(type)) ?? registry.get(type);
     if (!definition) {
-      throw new NotifierError('UNSUPPORTED_TYPE', `provider type ${JSON.stringify(type)} is not supported`, {
-        providerType: type,
-      });
+      const known = [...(options.providers ?? []).map((custom) => custom.type), ...registry.keys()];
+      const suggestions = closestTypes(type, known).map((name) => JSON.stringify(name));
+      const hint = suggestions.length > 0 ? `; did you mean ${suggestions.join(' or ')}?` : '';
+      throw new NotifierError(
+        'UNSUPPORTED_TYPE',
+        `provider type ${JSON.stringify(type)} is not supported${hint} (types are lower-case)`,
+        { providerType: type },
+      );
     }
     return new DefinedNotifier(definition, configureProvider(definition, spec), options);
   };
@@ -77,21 +84,53 @@ function indexDefinitions(definitions: readonly AnyProviderDefinition[]): Map<st
   return byType;
 }
 
-const resolvedSchemas = new WeakMap<AnyProviderDefinition, z.ZodType>();
+/** A provider's schemas: its own rules over the common ones, and the common ones it replaced. */
+interface ProviderSchemas {
+  resolved: z.ZodType;
+  /** The common rules of the fields the provider redefines (the length of `address`), which still apply. */
+  common: z.ZodType | undefined;
+}
 
-/** Resolves the Secret, then checks the result against the common rules and the provider's own. */
-export function configureProvider(definition: AnyProviderDefinition, spec: unknown): ProviderConfig {
-  const resolved = resolveProviderSpec(spec, definition.type, Object.keys(definition.spec ?? {}));
-  let schema = resolvedSchemas.get(definition);
-  if (!schema) {
-    schema = z.looseObject({ ...resolvedSpecShape, ...definition.spec });
-    resolvedSchemas.set(definition, schema);
+const providerSchemas = new WeakMap<AnyProviderDefinition, ProviderSchemas>();
+
+function schemasOf(definition: AnyProviderDefinition): ProviderSchemas {
+  let schemas = providerSchemas.get(definition);
+  if (!schemas) {
+    const own = definition.spec ?? {};
+    const replaced = Object.entries(resolvedSpecShape).filter(([field]) => Object.hasOwn(own, field));
+    schemas = {
+      resolved: z.looseObject({ ...resolvedSpecShape, ...own }),
+      common: replaced.length > 0 ? z.looseObject(Object.fromEntries(replaced)) : undefined,
+    };
+    providerSchemas.set(definition, schemas);
   }
-  const result = schema.safeParse(resolved, { jitless: true }); // parsed once per notifier: no compiled fast path
-  if (!result.success) throw invalidSpec(definition.type, formatZodIssues(result.error.issues));
+  return schemas;
+}
+
+/**
+ * Resolves the Secret, then checks the result against the common rules and the provider's own,
+ * and tells every problem found at once.
+ */
+export function configureProvider(definition: AnyProviderDefinition, spec: unknown): ProviderConfig {
+  const { type } = definition;
+  const resolution = resolveSpecCollecting(spec, type, Object.keys(definition.spec ?? {}));
+  const { problems, invalidFields } = resolution;
+  const schemas = schemasOf(definition);
+  // Parsed once per notifier: no compiled fast path.
+  const options = { jitless: true, error: inOwnWords };
+  const result = schemas.resolved.safeParse(resolution.spec, options);
+  const common = schemas.common?.safeParse(resolution.spec, options);
+  // A field whose given value was already refused is not reported again (as missing, say).
+  const issues = [...(common?.error?.issues ?? []), ...(result.error?.issues ?? [])].filter(
+    (issue) => !invalidFields.has(String(issue.path[0])),
+  );
+  for (const problem of zodIssueLines(issues)) {
+    if (!problems.includes(problem)) problems.push(problem);
+  }
+  if (problems.length > 0 || !result.success) throw invalidSpec(type, problems.join('; '));
   const config = result.data as ProviderConfig;
   const problem = definition.validate?.(config);
-  if (problem !== undefined) throw invalidSpec(definition.type, problem);
+  if (problem !== undefined) throw invalidSpec(type, problem);
   return config;
 }
 
@@ -148,12 +187,12 @@ class DefinedNotifier implements Notifier {
   ) {
     this.type = definition.type;
     this.redactor = redactorFor(definition, spec);
-    this.onAttempt = options.onAttempt;
+    this.onAttempt = guardObserver(options.onAttempt, 'onAttempt');
     this.http = new HttpTransport({
       spec,
       redactor: this.redactor,
       dispatcher: options.dispatcher,
-      onAttempt: options.onAttempt,
+      onAttempt: this.onAttempt,
     });
   }
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { MAX_TIMEOUT_MS, parseDurationMs } from './duration.js';
+import { GO_DURATION_UNITS, MAX_TIMEOUT_MS, parseDurationMs } from './duration.js';
 import { NotifierError } from './errors.js';
 import type { Event } from './event.js';
 import { mergeHeaders } from './http/headers.js';
 import type { ProviderType } from './provider-types.js';
 import { providerCategoryOf } from './provider-types.js';
 import { parseSecretHeaders, SecretHeadersError } from './secret-headers.js';
-import { formatZodIssues } from './zod-issues.js';
+import { formatZodIssues, inOwnWords } from './zod-issues.js';
 
 export interface TlsOptions {
   /** PEM CA bundle; when set, only these roots are trusted (like certSecretRef's `ca.crt`). */
@@ -44,7 +44,7 @@ export interface ProviderSpec {
   headers?: Record<string, string>;
   /** HTTP(S) proxy URL, may carry `user:pass`. */
   proxy?: string;
-  /** Go duration (`30s`, `1m30s`, `500ms`) or milliseconds; bounds the whole `post`. Default 15s. */
+  /** Go duration (`30s`, `1m30s`, `1h`; units ns to h) or milliseconds; bounds the whole `post`. Default 15s. */
   timeout?: string | number;
   /**
    * A Flux Secret's data. `address`, `token`, `username`, `password`, `proxy` and `headers` (a
@@ -123,12 +123,15 @@ const specFieldsSchema = {
   proxy: z.string().optional(),
   timeout: z
     .unknown()
-    .refine((value) => {
-      if (value === undefined) return true;
-      if (typeof value !== 'string' && typeof value !== 'number') return false;
-      const ms = parseDurationMs(value);
-      return ms > 0 && ms <= MAX_TIMEOUT_MS;
-    }, 'must be a Go duration such as 30s, 1m30s or 500ms, or a positive number of milliseconds')
+    .refine(
+      (value) => {
+        if (value === undefined) return true;
+        if (typeof value !== 'string' && typeof value !== 'number') return false;
+        const ms = parseDurationMs(value);
+        return ms > 0 && ms <= MAX_TIMEOUT_MS;
+      },
+      `must be a Go duration (units ${GO_DURATION_UNITS}: 30s, 1m30s, 1h) or a positive number of milliseconds, at most ${Math.floor(MAX_TIMEOUT_MS / 3_600_000)}h`,
+    )
     .optional(),
   secret: z.record(z.string(), z.string()).optional(),
   tls: z
@@ -153,21 +156,23 @@ const specFieldsSchema = {
     .optional(),
   retry: z
     .strictObject({
-      retries: z.number().int().min(0).max(20).optional(),
+      retries: z.number().int().min(0).optional(),
       minDelayMs: z.number().min(0).optional(),
       maxDelayMs: z.number().min(0).optional(),
     })
     .optional(),
 };
 
-const lengthLimited = (field: string) =>
-  z.string().max(MAX_FIELD_LENGTH, `${field} exceeds the maximum length of ${MAX_FIELD_LENGTH}`).optional();
+const lengthLimited = z
+  .string()
+  .max(MAX_FIELD_LENGTH, `exceeds the maximum length of ${MAX_FIELD_LENGTH} characters`)
+  .optional();
 
 /** Checks that hold for every type once the Secret is applied. */
 export const resolvedSpecShape = {
-  address: lengthLimited('address'),
-  channel: lengthLimited('channel'),
-  username: lengthLimited('username'),
+  address: lengthLimited,
+  channel: lengthLimited,
+  username: lengthLimited,
   proxy: z
     .string()
     .max(MAX_FIELD_LENGTH)
@@ -202,9 +207,44 @@ export function resolveProviderSpec(
   type: ProviderType,
   extraFields: readonly string[],
 ): ResolvedSpec {
+  const { spec, problems } = resolveSpecCollecting(input, type, extraFields);
+  if (problems.length > 0) throw invalidSpec(type, problems.join('; '));
+  return spec;
+}
+
+/** A resolved spec, and every problem found on the way (with its field), so all are told at once. */
+export interface SpecResolution {
+  /** Resolved without the fields that failed their checks (their defaults, if any, instead). */
+  spec: ResolvedSpec;
+  problems: string[];
+  /** Top-level fields whose own check failed: later checks of them would only repeat it. */
+  invalidFields: Set<string>;
+}
+
+/** `resolveProviderSpec`, collecting the problems instead of throwing at the first. */
+export function resolveSpecCollecting(
+  input: unknown,
+  type: ProviderType,
+  extraFields: readonly string[],
+): SpecResolution {
+  const schema = inputSchemaFor(extraFields);
   // jitless: a spec is parsed once per notifier, where compiling a fast path would cost more than it saves.
-  const parsed = inputSchemaFor(extraFields).safeParse(input, { jitless: true });
-  if (!parsed.success) throw invalidSpec(type, formatZodIssues(parsed.error.issues));
+  let parsed = schema.safeParse(input, { jitless: true, error: inOwnWords });
+  const problems: string[] = [];
+  const invalidFields = new Set<string>();
+  if (!parsed.success) {
+    problems.push(formatZodIssues(parsed.error.issues));
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0];
+      if (field !== undefined) invalidFields.add(String(field));
+      else if (issue.code === 'unrecognized_keys') for (const key of issue.keys) invalidFields.add(key);
+    }
+    // Go on without the failed fields, to find the problems of the others too.
+    const rest = typeof input === 'object' && input !== null ? { ...input } : undefined;
+    for (const field of invalidFields) if (rest) delete (rest as Record<string, unknown>)[field];
+    parsed = rest ? schema.safeParse(rest, { jitless: true, error: inOwnWords }) : parsed;
+    if (!parsed.success) throw invalidSpec(type, problems.join('; '));
+  }
   const spec = parsed.data as ProviderSpec & Record<string, unknown>;
   const secret = spec.secret ?? {};
   const fromSecret = (key: string): string | undefined =>
@@ -216,14 +256,17 @@ export function resolveProviderSpec(
     try {
       headers = mergeHeaders(headers, parseSecretHeaders(secretHeaders));
     } catch (error) {
-      if (error instanceof SecretHeadersError) throw invalidSpec(type, `secret.headers: ${error.message}`);
-      throw error;
+      if (!(error instanceof SecretHeadersError)) throw error;
+      problems.push(`secret.headers: ${error.message}`);
+      invalidFields.add('headers');
     }
   }
 
-  const secretAddress = fromSecret('address');
+  let secretAddress = fromSecret('address');
   if (secretAddress !== undefined && Buffer.byteLength(secretAddress) > MAX_FIELD_LENGTH) {
-    throw invalidSpec(type, `secret.address: exceeds the maximum length of ${MAX_FIELD_LENGTH} bytes`);
+    problems.push(`secret.address: exceeds the maximum length of ${MAX_FIELD_LENGTH} bytes`);
+    invalidFields.add('address');
+    secretAddress = undefined;
   }
 
   const resolved: ResolvedSpec & Record<string, unknown> = {
@@ -248,9 +291,9 @@ export function resolveProviderSpec(
   else delete resolved.tls;
 
   if (resolved.retry.maxDelayMs < resolved.retry.minDelayMs) {
-    throw invalidSpec(type, 'retry.maxDelayMs: must not be less than retry.minDelayMs');
+    problems.push('retry.maxDelayMs: must not be less than retry.minDelayMs');
   }
-  return resolved;
+  return { spec: resolved, problems, invalidFields };
 }
 
 // One schema per set of extra fields (i.e. per provider type): building and compiling a zod

@@ -73,3 +73,23 @@ describe('commitStatus: "" in upstream order', () => {
     expect(creationError({ type, commitStatus: '', ...spec })).toBeUndefined();
   });
 });
+
+describe('an address whose port cannot be dialled', () => {
+  it.each([
+    ['github', 'https://github.example.com:99999/org/repo'],
+    ['githubdispatch', 'https://github.example.com:99999/org/repo'],
+    ['githubpullrequestcomment', 'https://github.example.com:99999/org/repo'],
+    ['gitea', 'https://gitea.example.com:99999/org/repo'],
+    ['giteapullrequestcomment', 'https://gitea.example.com:70000/org/repo'],
+    ['azuredevops', 'https://dev.azure.com:99999/org/project/_git/repo'],
+  ])('is refused by %s at createNotifier', (type, address) => {
+    const message = creationError({ type, address, token: 'tok', commitStatus: 'flux', provider: { uid } });
+    expect(message).toMatch(new RegExp(`^invalid ${type} provider spec: address: invalid port`));
+  });
+
+  it('leaves valid ports alone', () => {
+    expect(
+      creationError({ type: 'gitea', address: 'https://gitea.example.com:3000/org/repo', token: 'tok' }),
+    ).toBeUndefined();
+  });
+});

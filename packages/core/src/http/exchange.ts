@@ -19,7 +19,8 @@ export interface ExchangeResult {
  * One HTTP request/response through undici's handler interface. Compared with
  * `dispatcher.request`, it creates no body stream and no AbortSignal per request (both show in
  * profiles at tens of thousands of posts per second): the deadline aborts through the
- * dispatch controller, and the body is collected only as far as `bodyLimit(status)` asks.
+ * dispatch controller, and the body is collected only as far as `bodyLimit(status)` asks: a
+ * longer one ends the request there (a limit of 0 drains the body unread).
  */
 export function exchange(
   dispatcher: Dispatcher,
@@ -49,6 +50,11 @@ export function exchange(
       settle(error);
     });
 
+    const finish = () => {
+      const body = chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8');
+      settle(undefined, { status, headers, body });
+    };
+
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(started) {
         controller = started;
@@ -59,15 +65,23 @@ export function exchange(
         headers = responseHeaders as ExchangeResult['headers'];
         limit = bodyLimit(statusCode);
       },
-      onResponseData(_controller, chunk) {
-        if (size >= limit) return;
-        const kept = size + chunk.length > limit ? chunk.subarray(0, limit - size) : chunk;
-        chunks.push(kept);
-        size += kept.length;
+      onResponseData(dispatchController, chunk) {
+        // A body nobody reads is drained, so the connection can serve the next request.
+        if (limit === 0) return;
+        if (size + chunk.length <= limit) {
+          chunks.push(chunk);
+          size += chunk.length;
+          return;
+        }
+        // Past what the caller needs (a huge or endless error page): stop reading, and give up
+        // the connection rather than download the rest.
+        chunks.push(chunk.subarray(0, limit - size));
+        size = limit;
+        finish();
+        dispatchController.abort(new Error('response body longer than needed'));
       },
       onResponseEnd() {
-        const body = chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8');
-        settle(undefined, { status, headers, body });
+        finish();
       },
       onResponseError(_controller, error) {
         settle(error);

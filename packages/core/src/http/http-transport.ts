@@ -8,7 +8,7 @@ import { AttemptWindow } from './attempt-window.js';
 import { basicAuthFromUserinfo } from './basic-auth.js';
 import { createDispatcher } from './dispatcher.js';
 import { exchange } from './exchange.js';
-import { hasHeader, mergeHeaders } from './headers.js';
+import { hasHeader, mergeHeaders, wireHeaders } from './headers.js';
 import {
   backoffDelayMs,
   isRetryableStatus,
@@ -87,6 +87,8 @@ interface PreparedRequest {
   readonly shownUrl: string;
   method: string;
   headers: Record<string, string>;
+  /** `headers` as undici sends them (see `wireHeaders`). */
+  wireHeaders: Record<string, string>;
   body: string | Uint8Array | undefined;
   /** The request's `secretPath`: its path and query are hidden in error texts too (a server may echo them). */
   secretPath: boolean;
@@ -142,18 +144,6 @@ export class HttpTransport {
 
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
-      let outcome: { response: HttpResponse } | Failure;
-      try {
-        outcome = await this.attempt(dispatcher, prepared, request, deadline);
-      } catch (error) {
-        if (deadline.abortedBy) throw this.deadlineError(prepared, deadline, attempt, last, error);
-        outcome = this.failure('NETWORK', prepared, describeTransportError(error), {
-          retryable: isRetryableTransportError(error),
-          status: proxyRefusalStatus(error),
-          cause: error,
-        });
-      }
-      const durationMs = performance.now() - started;
       const { onAttempt } = this.options;
       const report = (extra: Partial<AttemptInfo>) =>
         onAttempt?.({
@@ -161,9 +151,25 @@ export class HttpTransport {
           attempt,
           method: prepared.method,
           url: prepared.shownUrl,
-          durationMs,
+          durationMs: performance.now() - started,
           ...extra,
         });
+      let outcome: { response: HttpResponse } | Failure;
+      try {
+        outcome = await this.attempt(dispatcher, prepared, request, deadline);
+      } catch (error) {
+        if (deadline.abortedBy) {
+          // The message counts this attempt, so the observer hears of it too.
+          const cutOff = this.deadlineError(prepared, deadline, attempt, last, error);
+          report({ error: cutOff });
+          throw cutOff;
+        }
+        outcome = this.failure('NETWORK', prepared, describeTransportError(error), {
+          retryable: isRetryableTransportError(error),
+          status: proxyRefusalStatus(error),
+          cause: error,
+        });
+      }
 
       if ('response' in outcome) {
         report({ status: outcome.response.status });
@@ -230,6 +236,7 @@ export class HttpTransport {
       },
       method: request.method,
       headers,
+      wireHeaders: wireHeaders(headers),
       body: request.body,
       secretPath: request.secretPath ?? false,
     };
@@ -265,8 +272,8 @@ export class HttpTransport {
           path: prepared.path,
           method: prepared.method,
           headers: request.attemptHeaders
-            ? mergeHeaders(prepared.headers, request.attemptHeaders())
-            : prepared.headers,
+            ? wireHeaders(mergeHeaders(prepared.headers, request.attemptHeaders()))
+            : prepared.wireHeaders,
           body: prepared.body,
         },
         window ?? deadline,

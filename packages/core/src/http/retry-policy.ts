@@ -48,6 +48,8 @@ export function isRetryableTransportError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string') {
     if (PERMANENT_ERROR_CODES.has(code)) return false;
+    // A dispatcher's own refusal (a MockAgent without a matching interceptor) is a programming error.
+    if (code.startsWith('UND_MOCK_ERR_')) return false;
     if (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_SSL|ERR_OSSL/.test(code)) return false;
   }
   // undici reports a proxy's refusal of the tunnel as a message only.

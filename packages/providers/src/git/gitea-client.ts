@@ -8,7 +8,7 @@ import { giteaApiBase } from './api-base.js';
 import { prefixError } from './git-errors.js';
 import { goQuote } from './go-quote.js';
 import { parseJsonAnswer } from './json-answer.js';
-import { parseGitAddress, splitRepositoryId } from './repository-address.js';
+import { invalidPortProblem, parseGitAddress, splitRepositoryId } from './repository-address.js';
 
 export interface GiteaRepository {
   /** `<host URL>/api/v1`. */
@@ -25,6 +25,8 @@ export function giteaRepository(address: string): GiteaRepository | string {
   const parsed = parseGitAddress(address);
   const parts = splitRepositoryId(parsed.id, 2);
   if (!parts) return `address: invalid repository id ${goQuote(parsed.id)}`;
+  const portProblem = invalidPortProblem(parsed);
+  if (portProblem) return `address: ${portProblem}`;
   const [owner = '', repo = ''] = parts;
   const apiBase = giteaApiBase(parsed);
   return {

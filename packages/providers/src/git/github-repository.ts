@@ -5,7 +5,7 @@
 import type { ResolvedSpec } from '@notiflux/core';
 import { githubApiBase } from './api-base.js';
 import { type GitHubAuth, readGitHubAuth } from './github-octokit.js';
-import { parseGitAddress, splitRepositoryId } from './repository-address.js';
+import { invalidPortProblem, parseGitAddress, splitRepositoryId } from './repository-address.js';
 
 /** Where requests go: owner and repository, and the REST API base (ending in `/`). */
 export interface GitHubRepository {
@@ -22,6 +22,8 @@ export function parseGitHubRepository(address: string): GitHubRepository | strin
   const parsed = parseGitAddress(address);
   const [owner, repo] = splitRepositoryId(parsed.id, 2) ?? [];
   if (owner === undefined || repo === undefined) return `invalid repository id: '${parsed.id}'`;
+  const portProblem = invalidPortProblem(parsed);
+  if (portProblem) return portProblem;
   return { owner, repo, apiBaseUrl: githubApiBase(parsed) };
 }
 

@@ -28,6 +28,18 @@ export function parseGitAddress(address: string): GitAddress {
 }
 
 /**
+ * Why the address's port can never be dialled (`:99999`), or undefined. Go's URL parser accepts
+ * any digits there and only the connection fails, at every post; refused at `createNotifier`
+ * instead. An empty port (`host:`) means the default one.
+ */
+export function invalidPortProblem(address: GitAddress): string | undefined {
+  const port = /:(\d+)$/.exec(address.host.replace(/^\[[^\]]*\]/, ''))?.[1];
+  if (port === undefined) return undefined;
+  const number = Number(port);
+  return number >= 1 && number <= 65535 ? undefined : `invalid port ":${port}" (must be 1 to 65535)`;
+}
+
+/**
  * Splits a repository id into exactly `count` `/`-separated parts, or undefined when it has
  * another number of parts (`owner/repo` for GitHub, Gitea and Bitbucket; 4 for Azure DevOps).
  */

@@ -21,7 +21,7 @@ import { commitStatusFor } from '../git/commit-status.js';
 import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { withErrorPrefix } from '../git/git-errors.js';
 import { goQuote } from '../git/go-quote.js';
-import { parseGitAddress, splitRepositoryId } from '../git/repository-address.js';
+import { invalidPortProblem, parseGitAddress, splitRepositoryId } from '../git/repository-address.js';
 
 const TYPE = 'azuredevops';
 // notiflux has no Kubernetes workload identity to fall back on (upstream's path without a PAT).
@@ -83,6 +83,8 @@ export function azureDevOpsRepository(address: string): AzureDevOpsRepository | 
   if ((parsed.scheme !== 'https' && parsed.scheme !== 'http') || parsed.host === '') {
     return { problem: 'must be an absolute http(s) URL' };
   }
+  const portProblem = invalidPortProblem(parsed);
+  if (portProblem) return { problem: portProblem };
   const [organization = '', project = '', , repository = ''] = parts;
   return { organizationUrl: azureDevOpsOrganizationUrl(parsed, organization), project, repository };
 }

@@ -7,8 +7,11 @@ import {
   type Event,
   encodeFluxEventJson,
   type HttpRequest,
+  hasHeader,
+  headerValueFromEvent,
   httpAddress,
   mergeHeaders,
+  type ProviderType,
 } from '@notiflux/core';
 
 export const genericProvider = defineProvider({
@@ -23,17 +26,17 @@ export const genericProvider = defineProvider({
  */
 export function encodeGenericRequest(
   event: Event,
-  spec: { address: string; headers: Record<string, string> },
+  spec: { type: ProviderType; address: string; headers: Record<string, string> },
   body: string = encodeFluxEventJson(event),
 ): HttpRequest {
+  const component = hasHeader(spec.headers, 'Gotk-Component')
+    ? event.reportingController
+    : headerValueFromEvent('reportingController', 'Gotk-Component', event.reportingController, spec.type);
   return {
     transport: 'http',
     method: 'POST',
     url: spec.address,
-    headers: mergeHeaders(
-      { 'Content-Type': 'application/json', 'Gotk-Component': event.reportingController },
-      spec.headers,
-    ),
+    headers: mergeHeaders({ 'Content-Type': 'application/json', 'Gotk-Component': component }, spec.headers),
     body,
   };
 }

@@ -416,8 +416,35 @@ function asFetchResponse(url: string, answer: RawAnswer): Awaited<ReturnType<Fet
     },
     arrayBuffer: async () => new TextEncoder().encode(text).buffer as ArrayBuffer,
     json: async () => JSON.parse(text) as unknown,
-    text: async () => text,
+    // WebClient reads the answer as text and parses it itself.
+    text: async () => (status >= 200 && status < 300 ? asWebApiAnswer(text) : text),
   };
+}
+
+/**
+ * A 2xx answer as WebClient can judge it: only a JSON object with `ok: true` (the boolean) is
+ * success. Anything else becomes `ok: false` with a reason, which WebClient reports as the
+ * service's refusal (`REJECTED`), instead of failing on it with a TypeError (`null`) or taking
+ * it for success (`{"ok":"true"}`).
+ */
+function asWebApiAnswer(text: string): string {
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    return text; // WebClient refuses a body that is not JSON itself (ok: false, the text as error).
+  }
+  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) {
+    return JSON.stringify({
+      ok: false,
+      error: `the answer is not a JSON object: ${text.trim().slice(0, 200)}`,
+    });
+  }
+  const { ok, error } = answer as { ok?: unknown; error?: unknown };
+  if (ok === true || ok === false) return text;
+  const reason =
+    ok === undefined ? 'the answer has no ok field' : `ok is ${JSON.stringify(ok).slice(0, 200)}, not true`;
+  return JSON.stringify({ ...answer, ok: false, error: typeof error === 'string' ? error : reason });
 }
 
 /** Axios headers (an AxiosHeaders instance or a plain object) as strings; unset ones dropped. */
