@@ -36,7 +36,7 @@ function gate(): Gate {
  * A queue wired to real notifiers posting to a local recording server: one path per Provider
  * name, answered from a per-path script (then 200), optionally held until released.
  */
-class Harness {
+export class QueueHarness {
   readonly reports: DeliveryReport[] = [];
   /** Every delivery the queue handed to `post`, as it handed it. */
   readonly posted: QueuedDelivery[] = [];
@@ -71,7 +71,11 @@ class Harness {
 
   /** A started queue whose worker posts through real notifiers and records every report. */
   async queue(options: QueueOptions = {}): Promise<DeliveryQueue> {
-    const queue = await this.makeQueue(options);
+    return this.started(await this.makeQueue(options));
+  }
+
+  /** Starts a queue made elsewhere with this harness's worker; closed with the harness. */
+  async started<Q extends DeliveryQueue>(queue: Q): Promise<Q> {
     this.queues.push(queue);
     await queue.start(this.worker());
     return queue;
@@ -156,16 +160,20 @@ class Harness {
   }
 }
 
+export async function startQueueHarness(makeQueue: MakeQueue): Promise<QueueHarness> {
+  return new QueueHarness(await startRecordingServer(), makeQueue);
+}
+
 /**
  * The behaviour every DeliveryQueue owes the dispatcher, run against real notifiers and a real
  * HTTP server. `makeQueue` gets the options of each test and returns a fresh, empty queue.
  */
 export function describeDeliveryQueue(name: string, makeQueue: MakeQueue): void {
   describe(`DeliveryQueue contract: ${name}`, () => {
-    let h: Harness;
+    let h: QueueHarness;
 
     beforeEach(async () => {
-      h = new Harness(await startRecordingServer(), makeQueue);
+      h = await startQueueHarness(makeQueue);
     });
     afterEach(async () => {
       await h.close();
