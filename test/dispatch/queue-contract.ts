@@ -390,14 +390,18 @@ export function describeDeliveryQueue(name: string, makeQueue: MakeQueue): void 
     });
 
     it('drops a commit status retried after a newer one for the same key was delivered', async () => {
-      const queue = await h.queue({ schedule: [500] });
+      const queue = await h.queue({ schedule: [30] });
+      // The older status's first post is held until the newer one is delivered, then fails.
+      const releaseOlder = h.hold('status-old');
       h.answer('status-old', { status: 503 });
       const older = h.delivery('status-old', { supersede: { key: 'sha-1/ci', order: 1 } });
       const newer = h.delivery('status-new', { supersede: { key: 'sha-1/ci', order: 2 } });
       const otherKey = h.delivery('status-other', { supersede: { key: 'sha-2/ci', order: 0 } });
       await queue.enqueue([older]);
-      await waitFor(async () => (await queue.counts()).delayed === 1);
+      await waitFor(() => h.requestsTo('status-old').length === 1);
       await queue.enqueue([newer, otherKey]);
+      await h.waitForReport(newer.id);
+      releaseOlder();
       await queue.drain();
 
       expect(h.reportOf(newer.id)).toMatchObject({ state: 'delivered', attempts: 1 });
