@@ -20,12 +20,14 @@ export type {
   Notifier,
   NotifierErrorCode,
   ObjectReference,
+  ProviderCategory,
   ProviderDefinition,
   ProviderSpec,
   ProviderType,
   Severity,
 } from '@notiflux/core';
 export {
+  commitStatusProviderTypes,
   defineProvider,
   encodeFluxEventJson,
   getRevision,
@@ -34,5 +36,6 @@ export {
   isCommitStatusUpdate,
   NotifierError,
   normalizeEventMetadata,
+  providerCategoryOf,
   shouldDeliver,
 } from '@notiflux/core';
