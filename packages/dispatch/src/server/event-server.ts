@@ -108,9 +108,36 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
     logDelivery(logger, report);
   };
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    // While closing, every answer ends its connection, so keep-alive clients move on.
+  /** Every answer goes out here: while closing, it ends its connection, so keep-alive clients move on. */
+  function writeHead(
+    response: ServerResponse,
+    status: number,
+    headers: Record<string, string | number>,
+  ): void {
     if (closing !== undefined) response.setHeader('Connection', 'close');
+    response.writeHead(status, headers);
+  }
+
+  function sendError(response: ServerResponse, status: number, message: string, reason?: string): void {
+    const text = JSON.stringify(reason === undefined ? { error: message } : { error: message, reason });
+    writeHead(response, status, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+    });
+    response.end(text);
+  }
+
+  function sendText(
+    response: ServerResponse,
+    status: number,
+    text: string,
+    contentType = 'text/plain; charset=utf-8',
+  ): void {
+    writeHead(response, status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+    response.end(text);
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = pathOf(request.url);
     const method = request.method ?? '';
     if ((method === 'GET' || method === 'HEAD') && probePaths.has(path)) {
@@ -141,12 +168,7 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
       const ready = closing === undefined && (await dispatcher.ready().catch(() => false));
       sendText(response, ready ? 200 : 503, ready ? 'ok\n' : 'not ready\n');
     } else {
-      const text = await registry.metrics();
-      response.writeHead(200, {
-        'Content-Type': registry.contentType,
-        'Content-Length': Buffer.byteLength(text),
-      });
-      response.end(text);
+      sendText(response, 200, await registry.metrics(), registry.contentType);
     }
   }
 
@@ -219,7 +241,7 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
       metrics.eventReceived('suppressed');
       logEvent(logger, { result: 'suppressed', path, input });
       const text = 'Too Many Requests\n';
-      response.writeHead(429, {
+      writeHead(response, 429, {
         ...duplicateHeaders(result.rateLimit),
         'Content-Type': 'text/plain; charset=utf-8',
         'X-Content-Type-Options': 'nosniff',
@@ -236,7 +258,8 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
       const queued = result.deliveries.filter((delivery) => delivery.state === 'queued').length;
       logEvent(logger, { result: 'accepted', path, input, deliveries: result.deliveries.length, queued });
     }
-    response.writeHead(
+    writeHead(
+      response,
       202,
       result.rateLimit === undefined
         ? { 'Content-Length': 0 }
@@ -343,21 +366,4 @@ function isInvalidEvent(error: unknown): error is Error {
     error.name === 'NotifierError' &&
     (error as { code?: unknown }).code === 'INVALID_EVENT'
   );
-}
-
-function sendError(response: ServerResponse, status: number, message: string, reason?: string): void {
-  const text = JSON.stringify(reason === undefined ? { error: message } : { error: message, reason });
-  response.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  response.end(text);
-}
-
-function sendText(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  response.end(text);
 }
