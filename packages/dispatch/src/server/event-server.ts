@@ -14,7 +14,7 @@ import type { DeliveryReport } from '../delivery.js';
 import type { Dispatcher, DispatchResult, Logger } from '../dispatcher-types.js';
 import { type EventSource, type ResolvedSource, resolveSources } from './event-sources.js';
 import { duplicateHeaders, rateLimitHeaders } from './rate-limit-headers.js';
-import { BodyTooLargeError, readBody } from './request-body.js';
+import { BodyTooLargeError, endConnectionAfter, readBody } from './request-body.js';
 import { logDelivery, logEvent } from './server-log.js';
 import { createServerMetrics, type EventResult, Registry } from './server-metrics.js';
 
@@ -198,8 +198,7 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
           : await verifyRequest(request, source.hmacKey, { maxBodyBytes: settings.maxBodyBytes });
     } catch (error) {
       if (error instanceof BodyTooLargeError || (isSignatureError(error) && error.reason === 'too-large')) {
-        // The rest of the body is never read: the connection ends after the answer.
-        response.setHeader('Connection', 'close');
+        endConnectionAfter(request, response);
         refuse('too_large', 413, `request body is larger than the ${settings.maxBodyBytes}-byte limit`);
       } else if (isSignatureError(error)) {
         refuse('unauthorized', 401, error.message, { reason: error.reason });

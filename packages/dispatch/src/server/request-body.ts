@@ -5,7 +5,7 @@
  * ever held.
  */
 import { Buffer } from 'node:buffer';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
@@ -44,7 +44,7 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       if (total > limit) {
         chunks.length = 0;
         cleanup();
-        // Stop pulling from the socket; the 413 goes out with `Connection: close`.
+        // Stop pulling from the socket: what follows is discarded once the 413 is out.
         request.pause();
         reject(new BodyTooLargeError(limit));
         return;
@@ -63,5 +63,28 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     request.on('end', onEnd);
     request.on('error', onFailure);
     request.on('close', onFailure);
+  });
+}
+
+/**
+ * After a refused body, the connection ends: FIN right after the answer, the rest of the body
+ * read and dropped (never kept) for a moment, then the socket goes. Closing at once with unread
+ * bytes would make the kernel send a reset, which can wipe the answer before the client reads it.
+ */
+export function endConnectionAfter(
+  request: IncomingMessage,
+  response: ServerResponse,
+  lingerMs = 1000,
+): void {
+  response.once('finish', () => {
+    const socket = request.socket;
+    const destroy = () => socket.destroy();
+    const timer = setTimeout(destroy, lingerMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    request.on('data', () => undefined);
+    request.once('end', destroy);
+    request.resume();
+    socket.end();
   });
 }
