@@ -7,6 +7,7 @@ export type {
   ProviderRef,
   QueuedDelivery,
 } from './delivery.js';
+export { createDispatcher, DEFAULT_RATE_LIMIT_INTERVAL_MS } from './dispatcher.js';
 export type {
   AlertExplanation,
   Dispatcher,
@@ -53,6 +54,7 @@ export {
   isRetryableFailure,
   nextAttemptDelayMs,
 } from './queue/retry-schedule.js';
+export { duplicateKey } from './rate-limit/duplicate-key.js';
 export type {
   MemoryRateLimitStore,
   MemoryRateLimitStoreOptions,
