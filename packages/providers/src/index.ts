@@ -30,6 +30,7 @@ export type {
   TlsOptions,
 } from '@notiflux/core';
 export {
+  commitStatusProviderTypes,
   createHttpDispatcher,
   defineProvider,
   EVENT_METADATA_PREFIX,
