@@ -229,3 +229,23 @@ describe("the functions registered for Flux's environment, against cel-go's docu
     expect(() => run(expression)).toThrowError(message);
   });
 });
+
+describe('the examples of docs/manifests.md', () => {
+  it('evaluates the guide’s expressions', () => {
+    const event = { involvedObject: { kind: 'Kustomization', name: 'apps' }, metadata: {} };
+    const alert = { metadata: { name: 'on-call' } };
+    const provider = { metadata: { uid: '0c9c2e41-d2f9-4f9b-9c41-bebc1984d67a' } };
+    expect(
+      compileCommitStatusExpr("event.involvedObject.kind + '/' + alert.metadata.name").evaluate({
+        event,
+        alert,
+        provider,
+      }),
+    ).toBe('Kustomization/on-call');
+    expect(
+      compileCommitStatusExpr(
+        "(event.involvedObject.kind + '/' + event.involvedObject.name + '/' + event.metadata.?env.orValue('default') + '/' + provider.metadata.uid.split('-').first().value()).lowerAscii()",
+      ).evaluate({ event, alert, provider }),
+    ).toBe('kustomization/apps/default/0c9c2e41');
+  });
+});

@@ -902,3 +902,51 @@ function toYaml(value: unknown, indent = ''): string {
     .map(([k, v]) => `${indent}${JSON.stringify(k)}: ${JSON.stringify(v)}`)
     .join('\n');
 }
+
+describe('the examples of docs/manifests.md', () => {
+  it('gives the messages the error table shows', () => {
+    const issues = issuesOf(
+      yaml(
+        `apiVersion: ${V1BETA2}`,
+        'kind: Provider',
+        'metadata: { name: Bad_Name }',
+        'spec: { type: slack, interval: soon, suspend: "yes" }',
+      ),
+    );
+    expect(issues.map((issue) => [issue.path, issue.message])).toEqual([
+      ['metadata.name', 'must be a lower-case DNS subdomain name (a-z, 0-9, "-", "."), got "Bad_Name"'],
+      ['spec.interval', 'must be a duration such as 30s, 1m30s or 500ms (units ms, s, m, h), got "soon"'],
+      ['spec.suspend', 'must be true or false, got the string "yes"'],
+    ]);
+  });
+
+  it('validates the JavaScript example without issues', () => {
+    const manifests: Manifests = {
+      providers: [
+        {
+          apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+          kind: 'Provider',
+          metadata: { name: 'slack', namespace: 'flux-system' },
+          spec: { type: 'slack', channel: 'general', secretRef: { name: 'slack-url' } },
+        },
+      ],
+      alerts: [
+        {
+          apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+          kind: 'Alert',
+          metadata: { name: 'all', namespace: 'flux-system' },
+          spec: { providerRef: { name: 'slack' }, eventSources: [{ kind: 'Kustomization', name: '*' }] },
+        },
+      ],
+      secrets: [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'slack-url', namespace: 'flux-system' },
+          stringData: { address: 'https://hooks.slack.com/services/T000/B000/XXXX' },
+        },
+      ],
+    };
+    expect(validateManifestObjects(manifests)).toEqual([]);
+  });
+});
