@@ -5,6 +5,7 @@ import {
   createDispatcher,
   createEventServer,
   type DeliveryReport,
+  type Dispatcher,
   type EventServer,
   type EventServerOptions,
 } from '@notiflux/dispatch';
@@ -34,7 +35,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function start(dispatcher = new FakeDispatcher(), options: EventServerOptions = {}) {
+async function start<D extends Dispatcher = FakeDispatcher>(
+  dispatcher: D = new FakeDispatcher() as unknown as D,
+  options: EventServerOptions = {},
+) {
   const logs = logSink();
   const server = createEventServer(dispatcher, {
     port: 0,
@@ -564,9 +568,9 @@ describe('end to end with the real dispatcher and memory queue', () => {
         ],
         secrets: [secret('webhook', { headers: 'Authorization: Bearer provider-token-never-seen' })],
       }),
-      { clock: () => now, queue: undefined },
+      { clock: () => now },
     );
-    const started = await start(dispatcher as never, {
+    const started = await start(dispatcher, {
       sources: [{ path: '/clusters/prod-eu', hmacKey, metadata: { cluster: 'prod-eu' } }],
     });
     const reports: DeliveryReport[] = [];
