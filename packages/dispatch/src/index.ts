@@ -10,6 +10,7 @@ export type {
   ProviderRef,
   QueuedDelivery,
 } from './delivery.js';
+export { createDispatcher, DEFAULT_RATE_LIMIT_INTERVAL_MS } from './dispatcher.js';
 export type {
   AlertExplanation,
   Dispatcher,
@@ -69,9 +70,14 @@ export {
   isRetryableFailure,
   nextAttemptDelayMs,
 } from './queue/retry-schedule.js';
+export { duplicateKey } from './rate-limit/duplicate-key.js';
 export type {
   MemoryRateLimitStore,
   MemoryRateLimitStoreOptions,
 } from './rate-limit/memory-rate-limit-store.js';
 export { memoryRateLimitStore } from './rate-limit/memory-rate-limit-store.js';
 export type { RateLimitDecision, RateLimitStore } from './rate-limit/rate-limit-store.js';
+export type { EventServer, EventServerOptions } from './server/event-server.js';
+export { createEventServer, eventServerDefaults } from './server/event-server.js';
+export type { EventSource } from './server/event-sources.js';
+export { formatResetTime } from './server/rate-limit-headers.js';
