@@ -118,7 +118,9 @@ function checkedConfig(definition: AnyProviderDefinition, spec: unknown): Provid
 
 /** Everything in a spec that must never be shown. */
 export function redactorFor(definition: AnyProviderDefinition, spec: ProviderConfig): Redactor {
-  return specRedactor(definition, spec as unknown as Record<string, unknown>, spec.headers);
+  const redactor = specRedactor(definition, spec as unknown as Record<string, unknown>, spec.headers);
+  const derived = definition.derivedSecrets?.(spec);
+  return derived?.length ? redactor.with(derived) : redactor;
 }
 
 /**

@@ -17,6 +17,7 @@ const SECRET_HEADER_NAMES = new Set([
   'dd-api-key',
   'private-token',
   'x-gitlab-token',
+  'x-sentry-auth',
 ]);
 
 /** Query parameters that carry credentials in webhook URLs (Google Chat `key`/`token`, ...). */
