@@ -94,6 +94,17 @@ describe('secrets never leak (property)', () => {
             password,
           },
           { type: 'generic', address: 'https://example.com', secret: { headers: `X-A: [${token}` } },
+          // Addresses the provider refuses, quoted in its message: userinfo and secret query values hidden.
+          {
+            type: 'gitlab',
+            address: `https://oauth2:${encodeURIComponent(password)}@gitlab.example.com:99999/g/p`,
+            token: 'x',
+          },
+          ...['opsgenie', 'pagerduty', 'alertmanager', 'grafana', 'incident.io'].map((type) => ({
+            type,
+            address: `ftp://alerts.example.com/?apiKey=${encodeURIComponent(token)}&token=${encodeURIComponent(password)}`,
+            channel: 'key',
+          })),
         ];
         for (const spec of specs) {
           let caught: unknown;
@@ -108,6 +119,89 @@ describe('secrets never leak (property)', () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+// Secrets with the characters JSON escapes: a server that echoes them as JSON must not show them.
+const escapedSecretArbitrary = fc.string({
+  unit: fc.constantFrom(...'abcdefghijKLMNOP0123456789"\\/<>&\u0001\u001f\t\u2028é'.split('')),
+  minLength: 8,
+  maxLength: 24,
+});
+
+/** The ways a JSON encoder may write `value` inside a string: standard, Go's (`<>&` escaped), ASCII-only. */
+function jsonForms(value: string): string[] {
+  const unicodeEscape = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  const json = JSON.stringify(value).slice(1, -1);
+  const goJson = json.replace(/[<>&\u2028\u2029]/g, unicodeEscape);
+  return [
+    value,
+    json,
+    goJson,
+    goJson.replace(/[^\x20-\x7e]/g, escape),
+    json.replace(/[^\x20-\x7e]/g, escape),
+  ];
+}
+
+describe('escaped and short secrets (property)', () => {
+  it('a secret echoed JSON-escaped is hidden from errors and onAttempt reports', async () => {
+    await fc.assert(
+      fc.asyncProperty(escapedSecretArbitrary, escapedSecretArbitrary, async (token, password) => {
+        const agent = new MockAgent();
+        agent.disableNetConnect();
+        const echo = JSON.stringify({ token, password });
+        const goEcho = echo.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+        agent
+          .get('https://hooks.example.com')
+          .intercept({ path: /.*/, method: 'POST' })
+          .reply(401, `${echo} ${goEcho}`)
+          .persist();
+        const reports: string[] = [];
+        const notifier = createNotifier(
+          { type: 'generic', address: 'https://hooks.example.com/flux', token, username: 'flux', password },
+          {
+            dispatcher: agent,
+            onAttempt: (info) => reports.push(JSON.stringify(info), exposedText(info.error)),
+          },
+        );
+        const error = await notifier.post(sampleEvent).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(NotifierError);
+        const shown = [exposedText(error), ...reports].join('\n');
+        for (const secret of [token, password]) {
+          for (const form of jsonForms(secret)) expect(shown).not.toContain(form);
+        }
+        await notifier.close();
+        await agent.close();
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a short token is hidden where it is sent and garbles nothing else', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({
+          unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789'.split('')),
+          minLength: 1,
+          maxLength: 4,
+        }),
+        async (token) => {
+          const notifier = createNotifier({
+            type: 'generic',
+            address: `https://hooks.example.com/flux?token=${token}`,
+            headers: { Authorization: `Bearer ${token}`, 'X-Team': 'kustomize-controller' },
+          });
+          const [message] = await notifier.encode(sampleEvent);
+          if (message?.transport !== 'http') throw new Error('expected an http message');
+          expect(message.url).toBe('https://hooks.example.com/flux?token=<redacted>');
+          expect(message.headers.Authorization).toBe('<redacted>');
+          expect(message.headers['X-Team']).toBe('kustomize-controller');
+          expect(message.headers['Gotk-Component']).toBe(sampleEvent.reportingController);
+          expect(message.body).toBe(encodeFluxEventJson(sampleEvent));
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

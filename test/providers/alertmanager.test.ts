@@ -150,7 +150,7 @@ describe('alertmanager request (recording server)', () => {
     expect(alert.labels).not.toHaveProperty('summary');
   });
 
-  it('sorts many metadata labels, keeps their names unchanged, and lets the fixed labels win', async () => {
+  it('sorts many metadata labels, keeps valid names unchanged, and lets the fixed labels win', async () => {
     const metadata: Record<string, string> = {};
     for (let index = 0; index < 40; index++)
       metadata[`key_${String(39 - index).padStart(2, '0')}`] = `v${index}`;
@@ -174,12 +174,49 @@ describe('alertmanager request (recording server)', () => {
     expect(keys[0]).toBe('Zeta');
     expect(keys).toHaveLength(40 + 3 + 7);
     expect(alert?.labels).toMatchObject({
-      'app-version': '1.2.3',
-      'cluster.name': 'prod',
+      app_version: '1.2.3',
+      cluster_name: 'prod',
       key_00: 'v39',
       severity: 'error',
       alertname: 'FluxKustomizationValidationfailed',
       namespace: 'apps',
+    });
+  });
+
+  it('gives metadata keys that are not label names a valid name, the original key in an annotation (item 22)', async () => {
+    const alert = await postedAlert({
+      ...sampleEvent,
+      metadata: {
+        'app-version': '1.2.3',
+        'oci-digest': 'sha256:abc',
+        '1st': 'first',
+        'app.version': 'clash',
+        app_version_2: 'taken',
+        'name!': 'not the fixed name',
+        'emoji 🚀': 'x',
+        summary: 'Cluster: prod-eu',
+      },
+    });
+    expect(alert.labels).toMatchObject({
+      app_version: '1.2.3',
+      app_version_2: 'taken',
+      app_version_3: 'clash',
+      oci_digest: 'sha256:abc',
+      _1st: 'first',
+      name_: 'not the fixed name',
+      emoji__: 'x',
+      name: 'webapp',
+    });
+    expect(Object.keys(alert.labels).every((name) => /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name))).toBe(true);
+    expect(alert.annotations).toEqual({
+      message: sampleEvent.message,
+      summary: 'Cluster: prod-eu',
+      metadata_key_app_version: 'app-version',
+      metadata_key_app_version_3: 'app.version',
+      metadata_key_oci_digest: 'oci-digest',
+      metadata_key__1st: '1st',
+      metadata_key_name_: 'name!',
+      metadata_key_emoji__: 'emoji 🚀',
     });
   });
 
@@ -519,6 +556,23 @@ describeWithAlertmanager('alertmanager against a real Prometheus Alertmanager', 
     const clusterAlert = alerts.find((alert) => alert.labels.kind === 'ClusterThing');
     expect(clusterAlert).toBeDefined();
     expect(clusterAlert?.labels).not.toHaveProperty('namespace');
+  });
+
+  it('stores an alert whose metadata keys are not label names, renamed (item 22)', async () => {
+    await notifier({ type: 'alertmanager', address: open.alertsUrl }, { providers }).post({
+      ...sampleEvent,
+      reason: 'LabelNamesRenamed',
+      metadata: { 'app-version': '1.2.3', 'oci-digest': 'sha256:abc', '1st': 'first' },
+    });
+    const alert = (await open.alerts()).find(
+      (candidate) => candidate.labels.alertname === 'FluxKustomizationLabelnamesrenamed',
+    );
+    expect(alert?.labels).toMatchObject({ app_version: '1.2.3', oci_digest: 'sha256:abc', _1st: 'first' });
+    expect(alert?.annotations).toMatchObject({
+      metadata_key_app_version: 'app-version',
+      metadata_key_oci_digest: 'oci-digest',
+      metadata_key__1st: '1st',
+    });
   });
 
   it('authenticates with username and password against its web config', async () => {

@@ -325,7 +325,7 @@ describe('azuredevops', () => {
   });
 
   describe('spec validation', () => {
-    const base = { type: 'azuredevops', address: 'https://dev.azure.com/foo/bar/_git/baz', token: 'foo' };
+    const base = { type: 'azuredevops', address: 'https://dev.azure.com/foo/bar/_git/baz', token: 'pat' };
     it.each([
       [{ address: 'https://dev.azure.com/foo/bar/baz' }, 'address: invalid repository id "foo/bar/baz"'],
       [

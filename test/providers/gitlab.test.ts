@@ -215,6 +215,18 @@ describe('gitlab', () => {
       });
       expect(server.requests).toHaveLength(0);
     });
+
+    it.each([
+      ['kind', { kind: 'Kustomiz\uD800ation' }],
+      ['name', { name: 'web\uDC00app' }],
+    ])('a lone surrogate in involvedObject.%s, before anything is sent', async (field, change) => {
+      const server = await gitlabServer();
+      const event = { ...sampleEvent, involvedObject: { ...sampleEvent.involvedObject, ...change } };
+      const expected = { code: 'INVALID_EVENT', message: expect.stringContaining(`involvedObject.${field}`) };
+      await expect(gitlabNotifier(server.url).post(event)).rejects.toMatchObject(expected);
+      await expect(gitlabNotifier(server.url).encode(event)).rejects.toMatchObject(expected);
+      expect(server.requests).toHaveLength(0);
+    });
   });
 
   describe('spec validation', () => {

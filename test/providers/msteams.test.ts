@@ -347,7 +347,7 @@ describe('msteams', () => {
         transport: 'http',
         method: 'POST',
         url: 'https://prod-28.northeurope.logic.azure.com/<redacted>',
-        headers: { 'X-Cluster': '<redacted>', 'Content-Type': 'application/json' },
+        headers: { 'X-Cluster': 'prod-eu', 'Content-Type': 'application/json' },
         body: sampleAdaptiveCard,
       },
     ]);

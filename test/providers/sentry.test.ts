@@ -369,7 +369,7 @@ describe('sentry: delivery failures and redaction', () => {
     expect(error.message).not.toContain(PUBLIC_KEY);
   });
 
-  it('encodes the envelope URL and event without the DSN keys', async () => {
+  it('encodes the event without the DSN keys', async () => {
     const dsn = `http://${PUBLIC_KEY}:s3cretkey@127.0.0.1:9/42`;
     const sentry = notifier({ type: 'sentry', address: dsn, channel: 'production-eu' }, { providers });
     const encoded = await sentry.encode(sampleEvent);
@@ -378,31 +378,24 @@ describe('sentry: delivery failures and redaction', () => {
         transport: 'sentry',
         dsn: 'http://127.0.0.1:9/42',
         body: JSON.stringify({
-          url: 'http://127.0.0.1:9/api/42/envelope/',
-          type: 'event',
-          event: {
-            level: 'error',
-            message: sampleEvent.message,
-            timestamp: sampleSeconds,
-            server_name: 'kustomize-controller',
-            transaction: 'Kustomization: apps/webapp',
-            contexts: {
-              metadata: {
-                revision: 'main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1',
-                summary: 'Cluster: prod-eu',
-              },
+          level: 'error',
+          message: sampleEvent.message,
+          timestamp: sampleSeconds,
+          server_name: 'kustomize-controller',
+          transaction: 'Kustomization: apps/webapp',
+          contexts: {
+            metadata: {
+              revision: 'main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1',
+              summary: 'Cluster: prod-eu',
             },
-            environment: 'production-eu',
           },
+          environment: 'production-eu',
         }),
       },
     ]);
     const [infoMessage] = await sentry.encode(infoEvent);
     const info = JSON.stringify(infoMessage);
-    expect(JSON.parse(infoMessage?.body ?? '')).toMatchObject({
-      type: 'transaction',
-      event: { tags: sampleTags },
-    });
+    expect(JSON.parse(infoMessage?.body ?? '')).toMatchObject({ type: 'transaction', tags: sampleTags });
     for (const secret of [PUBLIC_KEY, 's3cretkey']) {
       expect(JSON.stringify(encoded)).not.toContain(secret);
       expect(info).not.toContain(secret);
@@ -554,5 +547,47 @@ describe('sentry: connection used directly', () => {
       deadline.dispose();
       await agent.close();
     }
+  });
+});
+
+describe('sentry: hardening', () => {
+  it('hides the DSN keys from onAttempt reports when the server echoes X-Sentry-Auth (item 4)', async () => {
+    const { server } = await sentryServer();
+    const dsn = `http://${PUBLIC_KEY}:0a1b2c3d4e5f@127.0.0.1:${server.port}/42`;
+    server.respondWith((request) => ({
+      status: 400,
+      body: JSON.stringify({ detail: 'bad auth', sent: request.headers['x-sentry-auth'] }),
+    }));
+    const reports: string[] = [];
+    const sentry = notifier(
+      { type: 'sentry', address: dsn, retry: { retries: 0 } },
+      { providers, onAttempt: (info) => reports.push(JSON.stringify(info), String(info.error?.message)) },
+    );
+    const error = (await sentry.post(sampleEvent).catch((caught: unknown) => caught)) as NotifierError;
+    expect(error.code).toBe('HTTP_STATUS');
+    expect(reports.join('\n')).toContain('bad auth');
+    const shown = [error.message, (error.cause as Error).message, ...reports].join('\n');
+    expect(shown).not.toContain(PUBLIC_KEY);
+    expect(shown).not.toContain('0a1b2c3d4e5f');
+  });
+
+  it('encodes the event or the transaction JSON itself as the body (item 20)', async () => {
+    const sentry = notifier(
+      { type: 'sentry', address: `http://${PUBLIC_KEY}@127.0.0.1:9/42` },
+      { providers },
+    );
+    const [error] = await sentry.encode(sampleEvent);
+    expect(JSON.parse(error?.body ?? '')).toEqual(encodeSentryErrorEvent(sampleEvent));
+    const [info] = await sentry.encode(infoEvent);
+    expect(JSON.parse(info?.body ?? '')).toMatchObject({ type: 'transaction', tags: sampleTags });
+  });
+
+  it("uses one trace id in the envelope header and the transaction's trace context (item 21)", async () => {
+    const { server, dsn } = await sentryServer();
+    await notifier({ type: 'sentry', address: dsn }, { providers }).post(infoEvent);
+    const { header, payload } = decodeEnvelope(server.requests[0] as RecordedRequest);
+    const { trace_id: traceId } = (payload.contexts as { trace: { trace_id: string } }).trace;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect((header.trace as { trace_id?: string }).trace_id).toBe(traceId);
   });
 });

@@ -75,6 +75,11 @@ export interface ProviderDefinition<Shape extends z.ZodRawShape = Record<never, 
   /** Names of this type's own fields whose values are secrets, to redact them everywhere. */
   secretFields?: readonly string[];
   /**
+   * Credentials this type takes out of a larger value (a Sentry DSN's keys), to redact them
+   * everywhere, on their own, like the spec's secrets.
+   */
+  derivedSecrets?(spec: ProviderConfig<Shape>): readonly string[];
+  /**
    * Keys of the Flux Secret that this type reads but that identify rather than authenticate (a
    * GitHub App's id): left unredacted, since hiding a short number would garble every message.
    */

@@ -18,7 +18,8 @@ import { hasHeader } from './http/headers.js';
 import { type AttemptInfo, type HttpRequest, HttpTransport } from './http/http-transport.js';
 import { invalidSpec, type ProviderSpec, resolvedSpecShape, resolveSpecCollecting } from './provider-spec.js';
 import type { ProviderType } from './provider-types.js';
-import { REDACTED, Redactor } from './redaction.js';
+import { addressSecrets, isCredentialHeaderName, REDACTED, Redactor } from './redaction.js';
+import { parseSecretHeaders } from './secret-headers.js';
 import { closestTypes } from './type-suggestions.js';
 import { inOwnWords, zodIssueLines } from './zod-issues.js';
 
@@ -119,6 +120,26 @@ function schemasOf(definition: AnyProviderDefinition): ProviderSchemas {
  * and tells every problem found at once.
  */
 export function configureProvider(definition: AnyProviderDefinition, spec: unknown): ProviderConfig {
+  try {
+    return checkedConfig(definition, spec);
+  } catch (error) {
+    // A refused spec may be quoted in the message (an address that does not parse): it goes
+    // through the same redaction as delivery errors.
+    if (!(error instanceof NotifierError) || spec === null || typeof spec !== 'object') throw error;
+    const input = spec as Record<string, unknown>;
+    const secret = isStringRecord(input.secret) ? input.secret : {};
+    const headers = { ...(isStringRecord(input.headers) ? input.headers : {}), ...secretHeaders(secret) };
+    const redactor = specRedactor(definition, input, headers);
+    const message = redactor.text(error.message);
+    if (message === error.message) throw error;
+    throw new NotifierError(error.code, message, {
+      providerType: error.providerType,
+      cause: error.cause === undefined ? undefined : redactor.error(error.cause),
+    });
+  }
+}
+
+function checkedConfig(definition: AnyProviderDefinition, spec: unknown): ProviderConfig {
   const { type } = definition;
   const resolution = resolveSpecCollecting(spec, type, Object.keys(definition.spec ?? {}));
   const { problems, invalidFields } = resolution;
@@ -143,38 +164,54 @@ export function configureProvider(definition: AnyProviderDefinition, spec: unkno
 
 /** Everything in a spec that must never be shown. */
 export function redactorFor(definition: AnyProviderDefinition, spec: ProviderConfig): Redactor {
-  const secrets: (string | undefined)[] = [spec.token, spec.password];
+  const redactor = specRedactor(definition, spec as unknown as Record<string, unknown>, spec.headers);
+  const derived = definition.derivedSecrets?.(spec);
+  return derived?.length ? redactor.with(derived) : redactor;
+}
+
+/**
+ * The redactor of a spec, resolved or as the caller gave it (for the errors that refuse it):
+ * credentials, the Secret's values, the values of credential headers and of the Secret's
+ * `headers`, and what an address or proxy carries (userinfo, secret query parameters).
+ */
+function specRedactor(
+  definition: AnyProviderDefinition,
+  spec: Record<string, unknown>,
+  headers: unknown,
+): Redactor {
+  const strings = (value: unknown): string[] => (typeof value === 'string' ? [value] : []);
+  const secret = isStringRecord(spec.secret) ? spec.secret : {};
+  const secrets: string[] = [...strings(spec.token), ...strings(spec.password)];
   const publicKeys = new Set(['headers', 'username', ...(definition.publicSecretKeys ?? [])]);
-  for (const [key, value] of Object.entries(spec.secret)) {
+  for (const [key, value] of Object.entries(secret)) {
     if (!publicKeys.has(key)) secrets.push(value);
+    if (key === 'address' || key === 'proxy') secrets.push(...addressSecrets(value));
   }
-  secrets.push(...Object.values(spec.headers));
-  for (const url of [spec.address, spec.proxy]) {
-    const password = url ? userinfoPassword(url) : undefined;
-    if (password) secrets.push(password, decodeURIComponentSafe(password));
+  for (const url of [...strings(spec.address), ...strings(spec.proxy)]) secrets.push(...addressSecrets(url));
+  for (const field of definition.secretFields ?? []) secrets.push(...strings(spec[field]));
+  const fromSecret = new Set(Object.keys(secretHeaders(secret)).map((name) => name.toLowerCase()));
+  const secretNames: string[] = [];
+  for (const [name, value] of Object.entries(isStringRecord(headers) ? headers : {})) {
+    if (!fromSecret.has(name.toLowerCase()) && !isCredentialHeaderName(name)) continue;
+    secretNames.push(name);
+    secrets.push(value);
   }
-  const config = spec as unknown as Record<string, unknown>;
-  for (const field of definition.secretFields ?? []) {
-    const value = config[field];
-    if (typeof value === 'string') secrets.push(value);
-  }
-  return new Redactor(secrets, Object.keys(spec.headers));
+  return new Redactor(secrets, secretNames);
 }
 
-function userinfoPassword(value: string): string | undefined {
+/** The headers a Secret's `headers` key sets: their values are credentials. */
+function secretHeaders(secret: Record<string, string>): Record<string, string> {
+  if (secret.headers === undefined) return {};
   try {
-    return new URL(value).password || undefined;
+    return parseSecretHeaders(secret.headers);
   } catch {
-    return undefined;
+    return {};
   }
 }
 
-function decodeURIComponentSafe(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
+function isStringRecord(value: unknown): value is Record<string, string> {
+  if (value === null || typeof value !== 'object') return false;
+  return Object.values(value).every((entry) => typeof entry === 'string');
 }
 
 /** Fields of non-HTTP messages that hold an address, shown without userinfo. */

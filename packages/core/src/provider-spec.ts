@@ -246,6 +246,9 @@ export function resolveSpecCollecting(
     if (!parsed.success) throw invalidSpec(type, problems.join('; '));
   }
   const spec = parsed.data as ProviderSpec & Record<string, unknown>;
+  const malformed = malformedTextField(spec);
+  if (malformed)
+    throw invalidSpec(type, `${malformed}: must be valid Unicode text (it holds a lone surrogate)`);
   const secret = spec.secret ?? {};
   const fromSecret = (key: string): string | undefined =>
     Object.hasOwn(secret, key) ? secret[key] : undefined;
@@ -310,6 +313,21 @@ function inputSchemaFor(extraFields: readonly string[]): z.ZodType {
     inputSchemas.set(key, schema);
   }
   return schema;
+}
+
+/**
+ * The first text field holding a lone surrogate, which can be neither URL-encoded nor sent as
+ * UTF-8: a secret or address with one fails when used, so it is refused here, by name.
+ */
+function malformedTextField(spec: Record<string, unknown>): string | undefined {
+  for (const [field, value] of Object.entries(spec)) {
+    if (typeof value === 'string' && !value.isWellFormed()) return field;
+    if (field !== 'headers' && field !== 'secret') continue;
+    for (const [key, entry] of Object.entries((value ?? {}) as Record<string, string>)) {
+      if (!key.isWellFormed() || !entry.isWellFormed()) return `${field}.${key.toWellFormed()}`;
+    }
+  }
+  return undefined;
 }
 
 function assignTrimmed(target: Record<string, unknown>, key: string, value: string | undefined): void {

@@ -416,8 +416,8 @@ function secretHeaderValues(headers: Record<string, string>, redactor: Redactor)
     if (!redactor.isSecretHeader(name) || value === '') continue;
     // `Bearer <token>` shows as `Bearer <redacted>`, as for the spec's own secrets.
     const credential = /^[A-Za-z][\w-]*\s+(\S+)$/.exec(value)?.[1] ?? value;
-    // Short values would garble messages more than they protect.
-    if (credential.length >= 8) values.push(credential);
+    // A short one is hidden only where it stands alone (see Redactor.text).
+    values.push(credential);
   }
   return values;
 }

@@ -52,12 +52,7 @@ export interface AlertmanagerAlert {
  */
 export function encodeAlertmanagerAlert(event: Event): AlertmanagerAlert {
   const metadata = event.metadata ?? {};
-  const labels: Record<string, string> = {};
-  for (const [key, value] of Object.entries(metadata)) {
-    if (key !== 'summary') labels[key] = value;
-  }
-  // The fixed labels win over metadata keys of the same name.
-  Object.assign(labels, {
+  const fixed: Record<string, string> = {
     alertname: `Flux${event.involvedObject.kind}${goTitleCase(event.reason)}`,
     severity: event.severity,
     reason: event.reason,
@@ -65,11 +60,32 @@ export function encodeAlertmanagerAlert(event: Event): AlertmanagerAlert {
     name: event.involvedObject.name,
     namespace: event.involvedObject.namespace ?? '',
     reportingcontroller: event.reportingController,
-  });
-
+  };
   const annotations: Record<string, string> = { message: event.message };
   // A present-but-empty summary still becomes an annotation, as upstream.
   if (Object.hasOwn(metadata, 'summary')) annotations.summary = metadata.summary as string;
+
+  const labels: Record<string, string> = {};
+  const keys = Object.keys(metadata)
+    .filter((key) => key !== 'summary')
+    .sort(compareUtf8);
+  for (const key of keys) {
+    if (LABEL_NAME.test(key)) labels[key] = metadata[key] as string;
+  }
+  // Alertmanager refuses the whole alert for one invalid label name (upstream sends it as is):
+  // such a key gets a valid name no other label has, and an annotation keeps the original key.
+  for (const key of keys) {
+    if (LABEL_NAME.test(key)) continue;
+    const base = alertmanagerLabelName(key);
+    let name = base;
+    for (let suffix = 2; Object.hasOwn(labels, name) || Object.hasOwn(fixed, name); suffix++) {
+      name = `${base}_${suffix}`;
+    }
+    labels[name] = metadata[key] as string;
+    annotations[`${RENAMED_KEY_ANNOTATION}${name}`] = key;
+  }
+  // The fixed labels win over metadata keys of the same name.
+  Object.assign(labels, fixed);
 
   return {
     status: 'firing',
@@ -78,6 +94,22 @@ export function encodeAlertmanagerAlert(event: Event): AlertmanagerAlert {
     startsAt: rfc3339Seconds(event.timestamp),
     endsAt: GO_ZERO_TIME,
   };
+}
+
+/** Alertmanager's label name rule (Prometheus' classic one); annotation names follow it too. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** The annotation naming the metadata key a renamed label came from: `metadata_key_<label>`. */
+export const RENAMED_KEY_ANNOTATION = 'metadata_key_';
+
+/**
+ * A metadata key as a valid label name: every other character than ASCII letters, digits and
+ * `_` becomes `_`, and a leading digit (or nothing) is prefixed with `_` (`app-version` →
+ * `app_version`, `1st` → `_1st`).
+ */
+export function alertmanagerLabelName(key: string): string {
+  const name = key.replace(/[^a-zA-Z0-9_]/gu, '_');
+  return name === '' || /^[0-9]/.test(name) ? `_${name}` : name;
 }
 
 /** The body Alertmanager receives: a JSON array holding the one alert, as Go writes it. */

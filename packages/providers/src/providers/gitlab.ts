@@ -13,7 +13,7 @@ import {
 } from '@notiflux/core';
 import { commitStatusFor } from '../git/commit-status.js';
 import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
-import { prefixError } from '../git/git-errors.js';
+import { gitEventError, prefixError } from '../git/git-errors.js';
 import { connectGitbeaker, type GitbeakerConnection, gitbeakerOptions } from '../git/gitbeaker-requester.js';
 import { gitlabHeaders, gitlabProjectOf, gitlabToken, validateGitLabSpec } from '../git/gitlab-project.js';
 import { notAList } from '../git/json-answer.js';
@@ -46,10 +46,22 @@ export function encodeGitLabStatusPayload(
 ): { sha: string; payload: GitLabStatusPayload } | undefined {
   const fields = commitStatusFor(TYPE, event, spec);
   if (!fields) return undefined;
+  // The name goes into the list call's query string, which cannot encode a lone surrogate.
+  if (!fields.id.isWellFormed()) throw gitEventError(TYPE, malformedStatusName(event));
   return {
     sha: fields.sha,
     payload: { state: fields.state, name: fields.id, description: fields.description },
   };
+}
+
+function malformedStatusName(event: Event): string {
+  const { kind, name } = event.involvedObject;
+  const field = !kind.isWellFormed()
+    ? 'involvedObject.kind'
+    : !name.isWellFormed()
+      ? 'involvedObject.name'
+      : 'commitStatus';
+  return `${field}: must be valid Unicode text (it holds a lone surrogate) to name a GitLab commit status`;
 }
 
 /**

@@ -34,12 +34,15 @@ const sentryDsn = z.string({ error: 'DSN cannot be empty' }).superRefine((value,
 export const sentryProvider = defineProvider({
   type: TYPE,
   spec: { address: sentryDsn },
+  // The keys travel in X-Sentry-Auth and may come back on their own in an answer.
+  derivedSecrets: (spec) => {
+    const dsn = parseSentryDsn(spec.address);
+    return typeof dsn === 'string' ? [] : [dsn.publicKey, dsn.secretKey];
+  },
   encode: (event, spec) => {
     const item = encodeSentryItem(event, spec);
     if (!item) return [];
-    const dsn = parseSentryDsn(spec.address) as SentryDsn;
-    const shown = { url: dsn.envelopeUrl, type: item.type, event: item.payload };
-    return [{ transport: 'sentry', dsn: spec.address, body: JSON.stringify(shown) }];
+    return [{ transport: 'sentry', dsn: spec.address, body: JSON.stringify(item.payload) }];
   },
   connect: (spec, context) =>
     openSentryConnection(spec, {
@@ -271,6 +274,9 @@ class SentryConnection implements ProviderConnection {
     try {
       // Fresh scopes: nothing from the host application's current or isolation scope applies.
       const scope = new this.ScopeClass();
+      // The envelope's trace header comes from the scope: give it the transaction's trace id.
+      const traceId = traceIdOf(item.payload);
+      if (traceId) scope.setPropagationContext({ ...scope.getPropagationContext(), traceId });
       const event = {
         ...item.payload,
         event_id: eventId,
@@ -318,10 +324,9 @@ class SentryConnection implements ProviderConnection {
   /** `encode`'s messages, when delivered without `send` (not the usual path): no retries. */
   async deliver(message: OutgoingMessage, deadline: Deadline): Promise<void> {
     if (message.transport !== 'sentry') throw new Error(`unexpected ${message.transport} message`);
-    const shown = JSON.parse(message.body) as { type: SentryItem['type']; event: Record<string, unknown> };
-    await this.capture({ type: shown.type, payload: shown.event }, deadline, (request) =>
-      this.requestDirect(request, deadline),
-    );
+    const payload = JSON.parse(message.body) as Record<string, unknown>;
+    const type = payload.type === 'transaction' ? 'transaction' : 'event';
+    await this.capture({ type, payload }, deadline, (request) => this.requestDirect(request, deadline));
   }
 
   async close(): Promise<void> {
@@ -414,9 +419,10 @@ class SentryConnection implements ProviderConnection {
     return `Sentry sentry_version=7, sentry_client=sentry.javascript.node/${this.sdkVersion}, sentry_key=${this.dsn.publicKey}${secret}`;
   }
 
-  /** The error `post` rejects with: the spec's wording for statuses, the DSN key never shown. */
+  /** The error `post` rejects with: the spec's wording for statuses, the DSN keys never shown. */
   private deliveryError(error: unknown): NotifierError {
-    const redactor = this.redactor.with([this.dsn.publicKey]);
+    // The notifier's redactor, which hides the DSN keys, as in errors and onAttempt reports.
+    const redactor = this.redactor;
     if (error instanceof NotifierError) {
       const message =
         error.code === 'HTTP_STATUS' && error.status !== undefined
@@ -438,7 +444,12 @@ class SentryConnection implements ProviderConnection {
   }
 }
 
-/** The `event_id` of an envelope's header line. */
+/** The trace id of a transaction's trace context, if it has one. */
+function traceIdOf(payload: Record<string, unknown>): string | undefined {
+  const trace = (payload.contexts as { trace?: { trace_id?: unknown } } | undefined)?.trace;
+  return typeof trace?.trace_id === 'string' ? trace.trace_id : undefined;
+}
+
 /** An envelope's header (its first line, JSON) and the bytes after it; no header when unreadable. */
 function splitEnvelope(body: string | Uint8Array): {
   header: Record<string, unknown> | undefined;

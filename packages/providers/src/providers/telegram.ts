@@ -8,6 +8,7 @@ import {
   type Event,
   type HttpRequest,
   mergeHeaders,
+  Redactor,
   requiredString,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -64,8 +65,9 @@ export function encodeTelegramRequest(
     headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/json' }),
     body: stringifyLikeGo(encodeTelegramPayload(event, spec.channel)),
     // The redactor masks the token inside the shown URL (`/bot<redacted>/sendMessage`); should
-    // the token not survive URL parsing verbatim, hide the whole path instead.
-    secretPath: !showsTokenVerbatim(url, spec.token),
+    // the token not survive URL parsing verbatim, or be too short to search for inside the
+    // `bot<token>` segment, hide the whole path instead.
+    secretPath: !Redactor.findsAnywhere(spec.token) || !showsTokenVerbatim(url, spec.token),
   };
 }
 
