@@ -881,6 +881,31 @@ describe('loadManifests: any YAML mapping loads or throws a ManifestError', () =
     );
   });
 
+  it('never throws anything else on a mapping of any keys and JSON values, one YAML line each', () => {
+    fc.assert(
+      fc.property(
+        apiVersion,
+        kind,
+        fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
+        fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
+        (version, k, metadata, spec) => {
+          const text = toYaml({
+            apiVersion: version,
+            kind: k,
+            metadata: { name: 'x', ...metadata },
+            spec,
+          });
+          try {
+            loadManifests(text);
+          } catch (error) {
+            expect(error).toBeInstanceOf(ManifestError);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('never throws anything else on arbitrary text', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (text) => {
