@@ -181,3 +181,13 @@ describe('memoryRateLimitStore.peek', () => {
     await store.close();
   });
 });
+
+describe('options', () => {
+  it('refuses a negative or non-finite rate-limit interval', () => {
+    for (const intervalMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createDispatcher(manifests({}), { rateLimit: { intervalMs } })).toThrow(
+        'rateLimit.intervalMs must be a number of milliseconds >= 0 (0 turns it off)',
+      );
+    }
+  });
+});
