@@ -78,6 +78,40 @@ describe('connection sharing', () => {
     expect(through.every((target) => target.includes(`:${proxied.port}`))).toBe(true);
   });
 
+  it('honours HTTP_PROXY and NO_PROXY for Providers without a proxy of their own', async () => {
+    const viaProxy = await startRecordingServer();
+    const excluded = await startRecordingServer();
+    const proxy = await startProxy();
+    cleanups.push(
+      () => viaProxy.close(),
+      () => excluded.close(),
+      () => proxy.close(),
+    );
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+    process.env.HTTP_PROXY = proxy.url;
+    process.env.NO_PROXY = `127.0.0.1:${excluded.port}`;
+    try {
+      const dispatcher = track(
+        createDispatcher(
+          many(2, (i) => `${i === 0 ? viaProxy.url : excluded.url}/hook/${i}`),
+          { rateLimit: { intervalMs: 0 } },
+        ),
+      );
+      await dispatcher.dispatch(rawEvent());
+      await dispatcher.drain();
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    expect(viaProxy.requests).toHaveLength(1);
+    expect(excluded.requests).toHaveLength(1);
+    const through = [...proxy.connectRequests, ...proxy.forwardedRequests];
+    expect(through.length).toBeGreaterThan(0);
+    expect(through.every((target) => target.includes(`:${viaProxy.port}`))).toBe(true);
+  });
+
   it("uses the caller's own dispatcher when createOptions has one", async () => {
     const agent = new MockAgent();
     agent.disableNetConnect();

@@ -55,6 +55,7 @@ class FluxDispatcher implements Dispatcher {
     private readonly options: DispatcherOptions,
   ) {
     this.logger = options.logger;
+    this.intervalMs = checkInterval(options.rateLimit?.intervalMs);
     const createOptions = options.createOptions ?? {};
     this.notifiers = new Notifiers(
       createOptions.dispatcher || createOptions.sharedDispatcher
@@ -72,7 +73,6 @@ class FluxDispatcher implements Dispatcher {
       );
     }
     this.clock = options.clock ?? Date.now;
-    this.intervalMs = checkInterval(options.rateLimit?.intervalMs);
     this.store = options.rateLimit?.store ?? memoryRateLimitStore({ clock: this.clock });
     this.queue =
       options.queue ?? memoryQueue({ clock: this.clock, ...(this.logger ? { logger: this.logger } : {}) });
