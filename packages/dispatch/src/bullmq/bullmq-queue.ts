@@ -151,6 +151,11 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   let closed = false;
   let closing: Promise<void> | undefined;
   const inFlight = new Map<string, AbortController>();
+  /**
+   * Jobs this process took and has not reported on yet: Redis shows a job finished a moment
+   * before its report is out, and drain() waits for the report.
+   */
+  const unreported = new Set<string>();
   /** Job ids queued by this process and not yet seen final, for drain(). */
   const pending = new Set<string>();
   const drainWaiters = new Set<{ reject: (error: Error) => void }>();
@@ -188,6 +193,9 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
       const controller = new AbortController();
       const jobId = job.id ?? jobIdOf(delivery.id);
       inFlight.set(jobId, controller);
+      unreported.add(jobId);
+      // Should BullMQ never emit the outcome here (the lock went to another worker), stop waiting.
+      setTimeout(() => unreported.delete(jobId), lockDuration).unref();
       const startedAt = performance.now();
       try {
         await post(delivery, controller.signal);
@@ -195,6 +203,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         if (controller.signal.reason === CLOSING) {
           // Handed back at once, without counting an attempt: the next worker posts it.
           await job.moveToDelayed(Date.now(), token);
+          unreported.delete(jobId);
           throw new bullmq.DelayedError();
         }
         const message = storedFailureMessage(error);
@@ -245,6 +254,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
       worker = created;
       created.on('completed', (job, result) => {
         pending.delete(job.id ?? '');
+        unreported.delete(job.id ?? '');
         const base = reportOf(job.data);
         if (result.outcome === 'superseded') {
           report(queueWorker, { ...base, state: 'dropped', reason: 'superseded', attempts: result.attempts });
@@ -258,6 +268,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         }
       });
       created.on('failed', (job) => {
+        unreported.delete(job?.id ?? '');
         // Also emitted for attempts that will be retried: only a finished job is dead.
         if (!job?.finishedOn) return;
         pending.delete(job.id ?? '');
@@ -314,7 +325,9 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
               const [error, fields] = answers[index] ?? [];
               const [timestamp, finishedOn] = (fields as (string | null)[] | undefined) ?? [];
               // Gone (removed once final) or finished: nothing left to wait for.
-              if (!error && (timestamp === null || finishedOn !== null)) pending.delete(id);
+              if (!error && (timestamp === null || finishedOn !== null) && !unreported.has(id)) {
+                pending.delete(id);
+              }
             });
           } catch {
             // Redis unreachable: keep waiting, it may come back.

@@ -15,33 +15,51 @@ export interface RedisRateLimitStoreOptions {
  * the window whose token was taken last. The whole decision runs in Redis as one script, so two
  * processes taking the same key at once never both pass.
  *
- * A bucket whose last refilled window started 2 intervals ago or more counts as swept (a new
- * bucket starts at now), and Redis expires the key at that moment too, so idle keys leave Redis
- * by themselves. A clock gone back before t0 re-anchors the bucket at now.
+ * Idle buckets are forgotten as go-limiter's sweeper forgets them: sweeps fall on one grid for the
+ * whole store (every interval from the store's first take, kept in the grid hash), and a sweep
+ * forgets a bucket whose last refilled window started more than two intervals before it. The
+ * script works out whether such a sweep has passed, so decisions do not depend on when Redis
+ * actually expires the key; the key expires soon after, so idle keys leave Redis by themselves.
+ * A clock gone back before t0 re-anchors the bucket at now, its window's token already taken.
  */
 const TAKE_SCRIPT = `
 local now = tonumber(ARGV[1])
 local interval = tonumber(ARGV[2])
+redis.call('HSETNX', KEYS[2], 'anchor', ARGV[1])
+redis.call('HSETNX', KEYS[2], 'every', ARGV[2])
+local grid = redis.call('HMGET', KEYS[2], 'anchor', 'every')
+local anchor = tonumber(grid[1])
+local every = tonumber(grid[2])
+local ttl = 2 * interval + every
 local bucket = redis.call('HMGET', KEYS[1], 't0', 'last')
 local t0 = tonumber(bucket[1])
 local last = tonumber(bucket[2])
-if t0 == nil or last == nil or now < t0 or now - (t0 + last * interval) >= 2 * interval then
+if t0 ~= nil and last ~= nil then
+  local lastRefill = t0 + last * interval
+  local sweptAt = anchor + (math.floor((lastRefill + 2 * interval - anchor) / every) + 1) * every
+  if now >= sweptAt then t0 = nil end
+end
+if t0 == nil or last == nil then
   redis.call('HSET', KEYS[1], 't0', ARGV[1], 'last', 0)
-  redis.call('PEXPIRE', KEYS[1], 2 * interval)
+  redis.call('PEXPIRE', KEYS[1], ttl)
   return {1, now + interval}
+end
+if now < t0 then
+  redis.call('HSET', KEYS[1], 't0', ARGV[1], 'last', 0)
+  return {0, now + interval}
 end
 local window = math.floor((now - t0) / interval)
 local resetAt = t0 + (window + 1) * interval
 if window > last then
   redis.call('HSET', KEYS[1], 'last', window)
-  redis.call('PEXPIRE', KEYS[1], math.max(1, 2 * interval - (now - (t0 + window * interval))))
+  redis.call('PEXPIRE', KEYS[1], ttl)
   return {1, resetAt}
 end
 return {0, resetAt}
 `;
 
 interface ScriptedRedis extends Redis {
-  notifluxTake(key: string, nowMs: string, intervalMs: string): Promise<[number, number]>;
+  notifluxTake(key: string, grid: string, nowMs: string, intervalMs: string): Promise<[number, number]>;
 }
 
 /**
@@ -60,7 +78,7 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
 
   const open = () => {
     client ??= openRedis(options.connection, onError).then((redis) => {
-      redis.defineCommand('notifluxTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+      redis.defineCommand('notifluxTake', { numberOfKeys: 2, lua: TAKE_SCRIPT });
       return redis as ScriptedRedis;
     });
     return client;
@@ -69,13 +87,18 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RateLi
   return {
     async take(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision> {
       if (closed) throw new Error('the rate-limit store is closed');
+      if (typeof key !== 'string') throw new TypeError('key must be a string');
       if (!Number.isInteger(intervalMs) || intervalMs <= 0) {
-        throw new TypeError('intervalMs must be a positive integer');
+        throw new TypeError(`intervalMs must be a positive integer, got ${String(intervalMs)}`);
+      }
+      if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) {
+        throw new TypeError(`nowMs must be a finite number of ms, got ${String(nowMs)}`);
       }
       const now = Math.floor(nowMs);
       const redis = await open();
       const [allowed, resetAt] = await redis.notifluxTake(
-        `${prefix}:${key}`,
+        `${prefix}:key:${key}`,
+        `${prefix}:sweep-grid`,
         String(now),
         String(intervalMs),
       );
