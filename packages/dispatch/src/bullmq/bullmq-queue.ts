@@ -245,6 +245,9 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         lockDuration,
         stalledInterval,
         maxStalledCount,
+        // Marking a job done is retried this soon when Redis is briefly away: well within the
+        // lock, so that a post already made is not made again by another worker.
+        runRetryDelay: Math.min(15_000, Math.max(100, Math.floor(lockDuration / 4))),
         settings: {
           // The processor decided the delay (schedule, jitter, Retry-After); -1 is "dead now".
           backoffStrategy: (_attemptsMade: number, _type?: string, error?: Error) =>
