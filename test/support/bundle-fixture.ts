@@ -4,7 +4,31 @@ import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-type Esbuild = typeof import('esbuild');
+/** The part of esbuild's API used here (esbuild's own types are not reachable from the root). */
+interface ResolveArgs {
+  path: string;
+}
+interface Esbuild {
+  build(options: {
+    entryPoints: string[];
+    outfile: string;
+    bundle: boolean;
+    platform: 'node';
+    format: 'esm';
+    target: string;
+    logLevel: 'error';
+    banner: { js: string };
+    plugins: {
+      name: string;
+      setup(build: {
+        onResolve(
+          options: { filter: RegExp },
+          callback: (args: ResolveArgs) => { path: string; external?: boolean } | undefined,
+        ): void;
+      }): void;
+    }[];
+  }): Promise<unknown>;
+}
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // esbuild comes with tsup (a dev dependency): borrowing it saves a dependency of its own.
