@@ -32,6 +32,7 @@ export type {
   ProviderObjectSpec,
   Secret,
 } from './manifests/types.js';
+export type { DeadLimit } from './queue/dead-letters.js';
 export type {
   DeliveryQueue,
   PendingDelivery,
@@ -40,10 +41,21 @@ export type {
   QueueOptions,
   QueueWorker,
 } from './queue/delivery-queue.js';
+export type {
+  MemoryQueue,
+  MemoryQueueOptions,
+  QueueTimers,
+} from './queue/memory-queue.js';
+export { memoryQueue } from './queue/memory-queue.js';
 export {
   checkSchedule,
   DEFAULT_SCHEDULE,
   isRetryableFailure,
   nextAttemptDelayMs,
 } from './queue/retry-schedule.js';
+export type {
+  MemoryRateLimitStore,
+  MemoryRateLimitStoreOptions,
+} from './rate-limit/memory-rate-limit-store.js';
+export { memoryRateLimitStore } from './rate-limit/memory-rate-limit-store.js';
 export type { RateLimitDecision, RateLimitStore } from './rate-limit/rate-limit-store.js';
