@@ -188,7 +188,8 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         delivery.supersede &&
         (await supersede.isSuperseded(delivery.supersede.key, delivery.supersede.order))
       ) {
-        return { outcome: 'superseded', attempts: attempt };
+        // Attempts actually made: this one posted nothing.
+        return { outcome: 'superseded', attempts: job.attemptsMade };
       }
       const controller = new AbortController();
       const jobId = job.id ?? jobIdOf(delivery.id);
