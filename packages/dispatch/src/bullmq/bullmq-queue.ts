@@ -2,6 +2,7 @@ import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DeliveryReport, QueuedDelivery } from '../delivery.js';
 import type { Logger } from '../dispatcher-types.js';
+import { checkDeadLimit, type DeadLimit } from '../queue/dead-letters.js';
 import type {
   DeliveryQueue,
   PendingDelivery,
@@ -23,8 +24,8 @@ export interface BullmqQueueOptions extends QueueOptions {
   prefix?: string;
   /** The BullMQ queue name, default `deliveries`. */
   name?: string;
-  /** How many dead deliveries are kept, and for how long: default 10 000 and 7 days. */
-  deadLimit?: { count?: number; ageMs?: number };
+  /** How many dead deliveries BullMQ's failed set keeps, and for how long: default 1000 and 7 days. */
+  deadLimit?: DeadLimit;
   /**
    * How long a delivered id is remembered, so that the same delivery queued again (a producer
    * re-sending the event) is not posted twice: default 1 hour. 0 forgets at once.
@@ -124,8 +125,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   if (typeof name !== 'string' || name === '' || name.includes(':')) {
     throw new TypeError('name must be a non-empty string without ":"');
   }
-  const deadCount = positiveInteger(options.deadLimit?.count, 'deadLimit.count', 10_000);
-  const deadAgeMs = positiveInteger(options.deadLimit?.ageMs, 'deadLimit.ageMs', 7 * 24 * 3_600_000);
+  const { count: deadCount, ageMs: deadAgeMs } = checkDeadLimit(options.deadLimit);
   const dedupWindowMs = nonNegative(options.dedupWindowMs, 'dedupWindowMs', 3_600_000);
   const lockDuration = positiveInteger(options.lockDurationMs, 'lockDurationMs', 30_000);
   const stalledInterval = positiveInteger(options.stalledIntervalMs, 'stalledIntervalMs', 30_000);
