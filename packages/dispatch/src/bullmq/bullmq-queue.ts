@@ -158,7 +158,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   const unreported = new Set<string>();
   /** Job ids queued by this process and not yet seen final, for drain(). */
   const pending = new Set<string>();
-  const drainWaiters = new Set<{ reject: (error: Error) => void }>();
+  const drainWaiters = new Set<() => void>();
 
   const open = (): Promise<Resources> => {
     resources ??= (async () => {
@@ -311,12 +311,12 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     },
 
     async drain(): Promise<void> {
-      checkOpen();
-      if (pending.size === 0) return;
+      // After close nothing will change any more here: resolve, as memoryQueue does.
+      if (closed || pending.size === 0) return;
       const { redis } = await open();
       const keyPrefix = `${prefix}:${name}:`;
-      await new Promise<void>((resolve, reject) => {
-        const waiter = { reject };
+      await new Promise<void>((resolve) => {
+        const waiter = () => resolve();
         drainWaiters.add(waiter);
         const poll = async () => {
           if (closed) return;
@@ -434,7 +434,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     close(timeoutMs: number = closeTimeoutMs): Promise<void> {
       closing ??= (async () => {
         closed = true;
-        for (const waiter of drainWaiters) waiter.reject(new Error('the queue was closed before it drained'));
+        for (const waiter of drainWaiters) waiter();
         drainWaiters.clear();
         if (worker) {
           const stopped = worker.close();
