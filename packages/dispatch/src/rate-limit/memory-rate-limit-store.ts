@@ -49,6 +49,14 @@ class Bucket {
     return { allowed: false, resetAt };
   }
 
+  /** What `take` would answer at `nowMs`, leaving the bucket as it is. */
+  peek(nowMs: number): RateLimitDecision {
+    const start = Math.min(nowMs, this.start);
+    const tick = Math.floor((nowMs - start) / this.intervalMs);
+    const refilled = nowMs < this.start || this.lastTick < tick;
+    return { allowed: refilled || this.available > 0, resetAt: start + (tick + 1) * this.intervalMs };
+  }
+
   /** Whether the bucket has been idle long enough at `nowMs` to be forgotten. */
   idleAt(nowMs: number): boolean {
     const lastRefill = Math.min(this.start + this.lastTick * this.intervalMs, nowMs);
@@ -61,6 +69,7 @@ export interface MemoryRateLimitStore extends RateLimitStore {
   readonly size: number;
   /** Forgets idle buckets as of `nowMs`, as the periodic sweep does; returns how many. */
   sweep(nowMs: number): number;
+  peek(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision>;
   close(): Promise<void>;
 }
 
@@ -144,6 +153,11 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
         buckets.set(key, bucket);
       }
       return bucket.take(nowMs);
+    },
+    async peek(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision> {
+      const bucket = buckets.get(key);
+      if (bucket === undefined || bucket.idleAt(nowMs)) return { allowed: true, resetAt: nowMs + intervalMs };
+      return bucket.peek(nowMs);
     },
     async close(): Promise<void> {
       closed = true;
