@@ -34,7 +34,7 @@ describe('redisRateLimitStore beside memoryRateLimitStore', () => {
   const T0 = Date.UTC(2026, 11, 5, 9, 17, 23, 456);
 
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
-    it(`decides as the memory store over 300 events on 4 keys, idle gaps and clock steps back (seed ${seed})`, async () => {
+    it(`decides (take and peek) as the memory store over 300 events on 4 keys, idle gaps and clock steps back (seed ${seed})`, async () => {
       const random = seeded(seed);
       const memory = memoryRateLimitStore({ clock: () => T0 });
       const shared = freshStore();
@@ -49,6 +49,15 @@ describe('redisRateLimitStore beside memoryRateLimitStore', () => {
           else if (roll < 0.075) now -= 3 * INTERVAL;
           else now += Math.floor(random() * 90_000);
           const key = `k${Math.floor(random() * 4)}`;
+          const [peekMemory, peekRedis] = await Promise.all([
+            memory.peek(key, INTERVAL, now),
+            shared.peek(key, INTERVAL, now),
+          ]);
+          if (peekMemory.allowed !== peekRedis.allowed || peekMemory.resetAt !== peekRedis.resetAt) {
+            differences.push(
+              `peek ${step} ${key} @${now - T0}: memory ${JSON.stringify(peekMemory)} redis ${JSON.stringify(peekRedis)}`,
+            );
+          }
           const [fromMemory, fromRedis] = await Promise.all([
             memory.take(key, INTERVAL, now),
             shared.take(key, INTERVAL, now),

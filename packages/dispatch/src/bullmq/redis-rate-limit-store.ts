@@ -75,7 +75,34 @@ end
 return {0, resetAt}
 `;
 
+/**
+ * What the take script would answer, read only (no sweep is run, no token taken): a bucket gone
+ * in a past sweep, idle now, or missing allows.
+ */
+const PEEK_SCRIPT = `
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local grid = redis.call('HMGET', KEYS[2], 'sweeps', 'last')
+local sweeps = tonumber(grid[1]) or 0
+local lastSweep = tonumber(grid[2])
+local bucket = redis.call('HMGET', KEYS[1], 't0', 'last', 'seen')
+local t0 = tonumber(bucket[1])
+local last = tonumber(bucket[2])
+local seen = tonumber(bucket[3]) or 0
+if t0 == nil or last == nil or now < t0 then return {1, now + interval} end
+local lastRefill = t0 + last * interval
+if lastSweep ~= nil and sweeps > seen and lastSweep - math.min(lastRefill, lastSweep) > 2 * interval then
+  return {1, now + interval}
+end
+if now - math.min(lastRefill, now) > 2 * interval then return {1, now + interval} end
+local window = math.floor((now - t0) / interval)
+local allowed = 0
+if window > last then allowed = 1 end
+return {allowed, t0 + (window + 1) * interval}
+`;
+
 interface ScriptedRedis extends Redis {
+  notifluxPeek(key: string, grid: string, nowMs: string, intervalMs: string): Promise<[number, number]>;
   notifluxTake(key: string, grid: string, nowMs: string, intervalMs: string): Promise<[number, number]>;
 }
 
@@ -84,6 +111,7 @@ interface ScriptedRedis extends Redis {
  * suppresses the same duplicates. Decisions are the in-memory store's for the same sequence.
  */
 export interface RedisRateLimitStore extends RateLimitStore {
+  peek(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision>;
   /** Closes its Redis connection. */
   close(): Promise<void>;
 }
@@ -101,27 +129,42 @@ export function redisRateLimitStore(options: RedisRateLimitStoreOptions): RedisR
   const open = () => {
     client ??= openRedis(options.connection, onError).then((redis) => {
       redis.defineCommand('notifluxTake', { numberOfKeys: 2, lua: TAKE_SCRIPT });
+      redis.defineCommand('notifluxPeek', { numberOfKeys: 2, lua: PEEK_SCRIPT });
       return redis as ScriptedRedis;
     });
     return client;
   };
 
+  const check = (key: string, intervalMs: number, nowMs: number) => {
+    if (closed) throw new Error('the rate-limit store is closed');
+    if (typeof key !== 'string') throw new TypeError('key must be a string');
+    if (!Number.isInteger(intervalMs) || intervalMs <= 0) {
+      throw new TypeError(`intervalMs must be a positive integer, got ${String(intervalMs)}`);
+    }
+    if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) {
+      throw new TypeError(`nowMs must be a finite number of ms, got ${String(nowMs)}`);
+    }
+  };
+
   return {
     async take(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision> {
-      if (closed) throw new Error('the rate-limit store is closed');
-      if (typeof key !== 'string') throw new TypeError('key must be a string');
-      if (!Number.isInteger(intervalMs) || intervalMs <= 0) {
-        throw new TypeError(`intervalMs must be a positive integer, got ${String(intervalMs)}`);
-      }
-      if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) {
-        throw new TypeError(`nowMs must be a finite number of ms, got ${String(nowMs)}`);
-      }
-      const now = Math.floor(nowMs);
+      check(key, intervalMs, nowMs);
       const redis = await open();
       const [allowed, resetAt] = await redis.notifluxTake(
         `${prefix}:key:${key}`,
         `${prefix}:sweep-grid`,
-        String(now),
+        String(Math.floor(nowMs)),
+        String(intervalMs),
+      );
+      return { allowed: allowed === 1, resetAt: Number(resetAt) };
+    },
+    async peek(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision> {
+      check(key, intervalMs, nowMs);
+      const redis = await open();
+      const [allowed, resetAt] = await redis.notifluxPeek(
+        `${prefix}:key:${key}`,
+        `${prefix}:sweep-grid`,
+        String(Math.floor(nowMs)),
         String(intervalMs),
       );
       return { allowed: allowed === 1, resetAt: Number(resetAt) };
