@@ -5,7 +5,8 @@ type Ioredis = { Redis: typeof import('ioredis').Redis };
 
 const MODULE_NOT_FOUND = new Set(['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND']);
 
-async function importPeer<Module>(packageName: string, load: () => Promise<Module>): Promise<Module> {
+/** Imports an optional peer; a missing one becomes a MISSING_DEPENDENCY error naming it. */
+export async function importPeer<Module>(packageName: string, load: () => Promise<Module>): Promise<Module> {
   try {
     return await load();
   } catch (error) {
