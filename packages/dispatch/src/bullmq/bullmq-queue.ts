@@ -1,3 +1,4 @@
+import { NotifierError } from '@notiflux/providers';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DeliveryReport, QueuedDelivery } from '../delivery.js';
@@ -184,12 +185,26 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     return async (job: Job<QueuedDelivery, JobResult>, token?: string): Promise<JobResult> => {
       const delivery = job.data;
       const attempt = job.attemptsMade + 1;
-      if (
-        delivery.supersede &&
-        (await supersede.isSuperseded(delivery.supersede.key, delivery.supersede.order))
-      ) {
+      if (delivery.supersede) {
+        let superseded: boolean;
+        try {
+          superseded = await supersede.isSuperseded(delivery.supersede.key, delivery.supersede.order);
+        } catch {
+          // Redis hiccup before anything was posted: a retryable failure, not a dead delivery.
+          const error = new NotifierError(
+            'NETWORK',
+            'the queue could not read the newest commit status from Redis',
+            {
+              retryable: true,
+            },
+          );
+          throw new RetryLater(
+            storedFailureMessage(error),
+            nextAttemptDelayMs(error, attempt, schedule, random) ?? 1_000,
+          );
+        }
         // Attempts actually made: this one posted nothing.
-        return { outcome: 'superseded', attempts: job.attemptsMade };
+        if (superseded) return { outcome: 'superseded', attempts: job.attemptsMade };
       }
       const controller = new AbortController();
       const jobId = job.id ?? jobIdOf(delivery.id);
@@ -216,8 +231,14 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         inFlight.delete(jobId);
       }
       const durationMs = Math.round(performance.now() - startedAt);
-      if (delivery.supersede)
-        await supersede.recordDelivered(delivery.supersede.key, delivery.supersede.order);
+      if (delivery.supersede) {
+        // Delivered whatever happens next: a mark not written only lets an older retry through.
+        await supersede
+          .recordDelivered(delivery.supersede.key, delivery.supersede.order)
+          .catch((error: Error) =>
+            warn('could not record a delivered commit status', { error: error.message }),
+          );
+      }
       return { outcome: 'delivered', attempts: attempt, durationMs };
     };
   };
