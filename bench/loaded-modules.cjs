@@ -5,8 +5,8 @@ const heavyPackage =
   /[\\/]node_modules[\\/]((?:@slack[\\/]web-api|@octokit[\\/][^\\/]+|@gitbeaker[\\/][^\\/]+|@google-cloud[\\/][^\\/]+|@nats-io[\\/][^\\/]+|@azure[\\/][^\\/]+|@sentry[\\/][^\\/]+|undici|nats|yaml))[\\/]/;
 
 async function main() {
-  // sample-specs.mjs is ESM (and imports nothing), so it is the one thing loaded with import().
-  const { sampleSpecFor } = await import('./sample-specs.mjs');
+  // The sample specs are ESM (and import nothing), so they are the one thing loaded with import().
+  const { sampleSpecFor } = await import('../test/support/sample-specs.mjs');
   const { createNotifier, providerTypes } = require('@notiflux/providers');
   for (const type of providerTypes) createNotifier(sampleSpecFor(type));
 

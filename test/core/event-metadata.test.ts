@@ -39,8 +39,8 @@ describe('getRevision', () => {
   });
 });
 
-describe('normalizeEventMetadata (event.md §3.2)', () => {
-  it('turns the raw kustomize-controller event of event.md §5.1 into the shared sample event', () => {
+describe('normalizeEventMetadata', () => {
+  it('turns a raw kustomize-controller event into the shared sample event', () => {
     const raw = withMetadata({
       'event.toolkit.fluxcd.io/summary': 'Cluster: prod-eu',
       'kustomize.toolkit.fluxcd.io/revision': 'main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1',
@@ -115,7 +115,7 @@ describe('normalizeEventMetadata (event.md §3.2)', () => {
   });
 });
 
-describe('delivery rules (alerts.md §6)', () => {
+describe('delivery rules', () => {
   const update = withMetadata({ commit_status: 'update', revision: 'main@sha1:abc' }, { severity: 'info' });
   const rawUpdate = withMetadata(
     { 'kustomize.toolkit.fluxcd.io/commit_status': 'update' },

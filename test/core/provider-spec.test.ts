@@ -25,7 +25,7 @@ function specError(spec: Record<string, unknown>, create = createNotifier): Noti
   throw new Error('expected createNotifier to throw');
 }
 
-describe('Secret semantics (provider-spec.md §2–3, DECISIONS.md)', () => {
+describe('Secret semantics (docs/design/provider-specs.md)', () => {
   it('lets Secret keys override the fields, trimmed', () => {
     const resolved = resolve({
       address: 'https://spec.example/hook',

@@ -34,7 +34,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('Standard Webhooks test vector (hmac.md §5.4)', () => {
+describe('Standard Webhooks test vector (from the specification)', () => {
   it('signs the vector exactly', () => {
     const headers = signStandardWebhook({
       id: vector.id,

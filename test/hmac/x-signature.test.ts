@@ -32,7 +32,7 @@ function reasonOf(run: () => void): string | undefined {
   return undefined;
 }
 
-describe('test vectors (hmac.md §1.2)', () => {
+describe('test vectors (upstream and the sample event)', () => {
   it('uses the 549-byte sample body', () => {
     expect(Buffer.byteLength(sampleBody)).toBe(549);
   });
@@ -156,7 +156,7 @@ describe('algorithm allow-list', () => {
   });
 });
 
-describe('failure reasons (hmac.md §2.3)', () => {
+describe('failure reasons (docs/design/signatures.md#verification-rules)', () => {
   const good = `sha256=${sampleMacs.sha256}`;
 
   it.each([

@@ -26,7 +26,7 @@ const PASSWORD = 'am-basic-password-secret';
 const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-/** The spec's §4 body for the sample event, as Go writes it. */
+/** Upstream's body for the sample event, as Go writes it. */
 const sampleBody =
   '[{"status":"firing","labels":{"alertname":"FluxKustomizationValidationfailed","kind":"Kustomization","name":"webapp","namespace":"apps","reason":"ValidationFailed","reportingcontroller":"kustomize-controller","revision":"main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1","severity":"error"},"annotations":{"message":"service/apps/webapp validation error: spec.type: Unsupported value: Ingress","summary":"Cluster: prod-eu"},"startsAt":"2022-10-28T07:26:19Z","endsAt":"0001-01-01T00:00:00Z"}]';
 

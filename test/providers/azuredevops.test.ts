@@ -505,7 +505,7 @@ describe('azuredevops', () => {
       sha,
       payload: JSON.parse(sampleBody),
     });
-    // Without provider.uid (DECISIONS.md) the id is kind/name.
+    // Without provider.uid the id is kind/name (docs/design/git-providers.md#commit-status-id).
     expect(encodeAzureDevOpsCommitStatus(sampleEvent, { provider: {} })?.payload.context.name).toBe(
       'kustomization/webapp',
     );

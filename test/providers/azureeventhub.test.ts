@@ -162,7 +162,7 @@ describe('azureeventhub: SAS connection string (plain AMQP peer, UseDevelopmentE
     expect(peer.events).toHaveLength(3);
   });
 
-  it('takes the hub from channel when the connection string has no EntityPath (DECISIONS.md)', async () => {
+  it('takes the hub from channel when the connection string has no EntityPath', async () => {
     await notifier(
       {
         type: 'azureeventhub',
@@ -461,7 +461,7 @@ describe('azureeventhub: token mode (namespace in channel, hub in address; AMQPS
     expect(JSON.stringify(encoded)).not.toContain(jwt);
   });
 
-  describe('without a token (DECISIONS.md: @azure/identity, an optional peer)', () => {
+  describe('without a token (@azure/identity, an optional peer)', () => {
     // The real DefaultAzureCredential would probe the cloud metadata service (off this machine):
     // these tests always replace the loader, and nothing else here runs without a token.
     let unmodified: typeof azureIdentityLoader.load;

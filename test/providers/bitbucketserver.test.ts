@@ -578,7 +578,7 @@ describe('bitbucketserver', () => {
         { address, provider: { uid } },
       ),
     ).toBeUndefined();
-    // Without provider.uid (DECISIONS.md) the id is kind/name.
+    // Without provider.uid the id is kind/name (docs/design/git-providers.md#commit-status-id).
     expect(encodeBitbucketServerBuildStatus(sampleEvent, { address, provider: {} })?.payload.key).toBe(
       sha1('kustomization/webapp'),
     );

@@ -15,7 +15,7 @@ const { receiver, notifier } = useProviderHarness();
 const apiKey = 'dd-fake-api-key-0123456789abcdef';
 const providers = [datadogProvider];
 
-/** The spec's body for the sample event (§4): keys sorted, a trailing newline. */
+/** Upstream's body for the sample event: keys sorted, a trailing newline. */
 const sampleBody =
   '{"alert_type":"error","date_happened":1666941979,"source_type_name":"fluxcd","tags":["flux_reporting_controller:kustomize-controller","flux_reason:validationfailed","kube_kind:kustomization","kube_name:webapp","kube_namespace:apps","revision:main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1","summary:cluster: prod-eu"],"text":"service/apps/webapp validation error: spec.type: Unsupported value: Ingress","title":"Events from the Kustomization webapp/apps"}\n';
 

@@ -12,7 +12,7 @@ const { receiver, notifier } = useProviderHarness();
 const providers = [discordProvider];
 const WEBHOOK = '/api/webhooks/123456/discord-webhook-secret';
 
-/** The spec's §4 sample body for the sample event, no username. */
+/** Upstream's body for the sample event, no username. */
 const sampleJson =
   '{"channel":"","username":"kustomize-controller","icon_url":"","icon_emoji":"","attachments":[{"fallback":"","color":"danger","author_name":"kustomization/webapp.apps","text":"service/apps/webapp validation error: spec.type: Unsupported value: Ingress","mrkdwn_in":["text"],"fields":[{"title":"revision","value":"main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1","short":false},{"title":"summary","value":"Cluster: prod-eu","short":false}]}]}';
 

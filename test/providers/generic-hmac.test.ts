@@ -66,7 +66,7 @@ describe('generic-hmac', () => {
     expect(second?.headers['x-signature']).toBe(first?.headers['x-signature']);
   });
 
-  it('trims the token, as DECISIONS.md rules for Secret values', async () => {
+  it('trims the token, as for every Secret value', async () => {
     const server = await receiver();
     await notifier({ type: 'generic-hmac', address: server.url, secret: { token: `${upstreamKey}\n` } }).post(
       upstreamTestEvent,

@@ -672,7 +672,7 @@ describe('github with a GitHub App', () => {
   });
 });
 
-describe('github API calls and the spec tls (git-common §14)', () => {
+describe('github API calls and the spec tls', () => {
   async function requestsFor(apiBaseUrl: string) {
     const { createOctokit } = await import('../../packages/providers/src/git/github-octokit.js');
     const module = await import('@octokit/rest');

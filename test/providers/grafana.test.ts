@@ -23,7 +23,7 @@ const added = {
   body: '{"message":"Annotation added","id":1}',
 };
 
-/** The spec's §4 body for the sample event, plus `time` in milliseconds (DECISIONS.md). */
+/** Upstream's body for the sample event, plus `time` in milliseconds (docs/design/providers.md#grafana). */
 const sampleBody =
   '{"when":1666941979,"time":1666941979000,"text":"kustomization/webapp.apps","tags":["flux","kustomize-controller","revision: main@sha1|731f7eaddfb6af01cb2173e18f0f75b0ba780ef1","summary: Cluster| prod-eu","kind: Kustomization","name: webapp","namespace: apps"]}';
 

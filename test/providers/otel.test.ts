@@ -21,7 +21,7 @@ import { createTestPki } from '../support/test-certificates.js';
 const { receiver, notifier } = useProviderHarness();
 const providers = [otelProvider];
 
-/** The spec's §4 alert identity. */
+/** The Alert identity the span carries (upstream reads it from the Alert). */
 const alert = { namespace: 'apps', name: 'webapp-alerts', uid: 'c1d2e3f4-a5b6-4c7d-8e9f-a0b1c2d3e4f5' };
 const token = 'otel-fake-token-9f8e7d6c5b4a';
 const sampleTraceId = '9a273790f1389b60dec9309c15c2f8f5';
@@ -174,7 +174,7 @@ function onlySpan(decoded: DecodedExport) {
 
 const attribute = (key: string, stringValue: string) => ({ key, value: { stringValue } });
 
-/** The spec's §4 content for the sample event, without the span id and end time (random / wall clock). */
+/** Upstream's content for the sample event, without the span id and end time (random / wall clock). */
 const sampleExport = {
   resourceSpans: [
     {

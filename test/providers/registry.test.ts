@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fluxProviderTypes } from '@notiflux/core';
 import { builtinProviders, createNotifier, providerTypes } from '@notiflux/providers';
 import { describe, expect, it } from 'vitest';
-import { sampleSpecs } from '../../bench/sample-specs.mjs';
+import { providerExports } from '../../scripts/sync-provider-exports.mjs';
+import { sampleSpecs } from '../support/sample-specs.mjs';
 
 const root = new URL('../../', import.meta.url);
 const providerModules = readdirSync(new URL('packages/providers/src/providers/', root))
@@ -20,17 +21,23 @@ describe('built-in provider registry', () => {
     expect(new Set(builtinProviders.map((definition) => definition.type)).size).toBe(builtinProviders.length);
   });
 
-  it.each(providerModules)(
-    '%s has a subpath export, docs, a README row and a bench spec that creates',
-    (type) => {
-      expect(manifest.exports[`./${type}`], 'run node scripts/sync-provider-exports.mjs').toBeDefined();
-      expect(existsSync(new URL(`docs/providers/${type}.md`, root))).toBe(true);
-      expect(readme).toContain(`[docs/providers/${type}.md](docs/providers/${type}.md)`);
-      const spec = (sampleSpecs as Record<string, Parameters<typeof createNotifier>[0]>)[type];
-      expect(spec, 'add a sample spec to bench/sample-specs.mjs').toBeDefined();
-      expect(createNotifier(spec as Parameters<typeof createNotifier>[0]).type).toBe(type);
-    },
-  );
+  it('exports exactly the package entry, one subpath per registered type and package.json', () => {
+    // The providers build writes this map; a missing or a stale subpath fails here.
+    expect(manifest.exports, 'run node scripts/sync-provider-exports.mjs').toEqual(
+      providerExports([...providerTypes].sort()),
+    );
+    expect(Object.keys(manifest.exports).sort()).toEqual(
+      ['.', './package.json', ...[...providerTypes].map((type) => `./${type}`)].sort(),
+    );
+  });
+
+  it.each(providerModules)('%s has docs, a README row and a sample spec that creates', (type) => {
+    expect(existsSync(new URL(`docs/providers/${type}.md`, root))).toBe(true);
+    expect(readme).toContain(`[docs/providers/${type}.md](docs/providers/${type}.md)`);
+    const spec = (sampleSpecs as Record<string, Parameters<typeof createNotifier>[0]>)[type];
+    expect(spec, 'add a sample spec to test/support/sample-specs.mjs').toBeDefined();
+    expect(createNotifier(spec as Parameters<typeof createNotifier>[0]).type).toBe(type);
+  });
 
   it('declares every SDK as an optional peer, each named in the README install table', () => {
     const peers = Object.keys(manifest.peerDependencies ?? {}).sort();

@@ -12,7 +12,7 @@ const { receiver, notifier } = useProviderHarness();
 const providers = [rocketProvider];
 const HOOK = '/hooks/65f1a2b3/rocket-integration-secret';
 
-/** The spec's §4 sample body for the sample event, channel `#flux`, username `flux-bot`. */
+/** Upstream's body for the sample event, channel `#flux`, username `flux-bot`. */
 const sampleJson =
   '{"channel":"#flux","username":"flux-bot","icon_url":"","icon_emoji":"","attachments":[{"fallback":"","color":"#FF0000","author_name":"kustomization/webapp.apps","text":"service/apps/webapp validation error: spec.type: Unsupported value: Ingress","mrkdwn_in":["text"],"fields":[{"title":"revision","value":"main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1","short":false},{"title":"summary","value":"Cluster: prod-eu","short":false}]}]}';
 

@@ -229,7 +229,7 @@ describe('sentry: formatting', () => {
 });
 
 describe('sentry: skipped events', () => {
-  it('sends nothing for trace events (DECISIONS.md) and encodes nothing', async () => {
+  it('sends nothing for trace events and encodes nothing', async () => {
     const { server, dsn } = await sentryServer();
     const sentry = notifier({ type: 'sentry', address: dsn }, { providers });
     await sentry.post({ ...sampleEvent, severity: 'trace' });

@@ -23,7 +23,7 @@ const TOKEN = 'xoxb-1234-secret-token';
 const WEBHOOK_SECRET = 'T000/B000/XXXXsecretXXXX';
 const okAnswer = { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' };
 
-/** The spec's §4 sample body for the sample event with channel `general`. */
+/** Upstream's body for the sample event with channel `general`. */
 const sampleJson =
   '{"channel":"general","username":"kustomize-controller","icon_url":"","icon_emoji":"","attachments":[{"fallback":"kustomization/webapp.apps: service/apps/webapp validation error: spec.type: Unsupported value: Ingress","color":"danger","author_name":"kustomization/webapp.apps","text":"service/apps/webapp validation error: spec.type: Unsupported value: Ingress","mrkdwn_in":["text"],"fields":[{"title":"revision","value":"main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1","short":false},{"title":"summary","value":"Cluster: prod-eu","short":false}]}]}';
 

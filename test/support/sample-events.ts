@@ -1,7 +1,7 @@
 import type { Event } from '@notiflux/core';
 import sampleEventData from '../../examples/sample-event.json' with { type: 'json' };
 
-/** The shared sample event of the spec briefs (event.md §1.3), also used by the demo and the bench. */
+/** The shared sample event (docs/design/events-and-metadata.md), also used by the demo and the bench. */
 export const sampleEvent = sampleEventData as Event;
 
 /** Its Go-canonical JSON: 549 bytes. */

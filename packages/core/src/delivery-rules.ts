@@ -3,8 +3,9 @@ import { EVENT_METADATA_PREFIX, groupOf } from './event-metadata.js';
 import type { ProviderType } from './provider-types.js';
 import { providerCategoryOf } from './provider-types.js';
 
-// The dispatcher's routing rules (alerts.md §6). They accept both the processed event that
-// providers receive (unprefixed keys) and the raw event a controller posts (prefixed keys).
+// The dispatcher's routing rules (docs/design/events-and-metadata.md#delivery-rules). They accept both the
+// processed event that providers receive (unprefixed keys) and the raw event a controller posts (prefixed
+// keys).
 
 function metadataValue(
   event: Pick<Event, 'metadata' | 'involvedObject'>,

@@ -45,8 +45,8 @@ export interface NormalizeOptions {
 
 /**
  * Turns an event as a Flux controller posts it into the form providers receive
- * (event.md §3.2): foreign keys and the checksum/digest/token keys dropped, annotation,
- * Alert and controller metadata merged and unprefixed. Returns a new event.
+ * (docs/design/events-and-metadata.md#metadata-normalisation): foreign keys and the checksum/digest/token
+ * keys dropped, annotation, Alert and controller metadata merged and unprefixed. Returns a new event.
  */
 export function normalizeEventMetadata(
   event: Event,

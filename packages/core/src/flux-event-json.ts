@@ -2,8 +2,8 @@ import type { Event, ObjectReference } from './event.js';
 import { parseFluxTimestamp } from './event.js';
 
 /**
- * The Flux event as Go's `encoding/json` writes it (event.md §1.3): the bytes `generic` sends,
- * `generic-hmac` signs and `matrix` hashes, identical to what notification-controller produces.
+ * The Flux event as Go's `encoding/json` writes it (docs/design/events-and-metadata.md): the bytes `generic`
+ * sends, `generic-hmac` signs and `matrix` hashes, identical to what notification-controller produces.
  */
 export function encodeFluxEventJson(event: Event): string {
   const json = JSON.stringify({

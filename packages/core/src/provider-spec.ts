@@ -198,7 +198,7 @@ export function invalidSpec(type: ProviderType, detail: string): NotifierError {
 
 /**
  * Checks the fields every spec shares and applies the Secret the way notification-controller
- * does (event_handlers.go `createNotifier`), with the two fixes DECISIONS.md asks for: values
+ * does (event_handlers.go `createNotifier`), with two fixes (docs/design/provider-specs.md): values
  * are trimmed, and username and password stand on their own.
  * `extraFields` are the provider's own field names, accepted as they are.
  */

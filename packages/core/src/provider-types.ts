@@ -45,7 +45,7 @@ export const providerTypeAliases: Readonly<Record<string, BuiltinProviderType>> 
   incidentio: 'incident.io',
 };
 
-/** How the dispatcher routes events to a provider (alerts.md §6). */
+/** How the dispatcher routes events to a provider (docs/design/events-and-metadata.md#delivery-rules). */
 export type ProviderCategory = 'generic' | 'commit-status' | 'change-request' | 'alerting';
 
 export const commitStatusProviderTypes: ReadonlySet<ProviderType> = new Set([

@@ -3,7 +3,7 @@ import { isHttpUrl } from './provider-spec.js';
 
 // Field schemas provider definitions share, so each rule and its message exist once.
 
-/** A required absolute http(s) URL (DECISIONS.md: checked at createNotifier, not when sending). */
+/** A required absolute http(s) URL, checked at createNotifier (Go only fails when sending). */
 export const httpAddress = z
   .string({ error: 'required: an absolute http(s) URL' })
   .refine(isHttpUrl, 'must be an absolute http(s) URL');

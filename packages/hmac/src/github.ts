@@ -1,6 +1,6 @@
 /**
  * GitHub (and Gitea, Bitbucket) webhooks: `X-Hub-Signature-256: sha256=<hex>` over the raw body,
- * keyed with the webhook secret (hmac.md §3). Only sha256 is accepted: the legacy
+ * keyed with the webhook secret (as Flux's `github` Receiver checks it). Only sha256 is accepted: the legacy
  * `X-Hub-Signature: sha1=…` header can be verified with `defineSignatureScheme` if you must.
  */
 import type { ByteInput } from './byte-input.js';

@@ -1,6 +1,6 @@
 /**
  * Foundries.io CI build webhooks: `X-JobServ-Sig: sha256:<hex>` (a colon, not Flux's `=`), an
- * HMAC-SHA256 of the raw body keyed with the factory secret (hmac.md §4). Unlike jobserv's
+ * HMAC-SHA256 of the raw body keyed with the factory secret (jobserv `notify.py`). Unlike jobserv's
  * example receiver, the secret is not trimmed: pass exactly the secret you configured.
  */
 import type { ByteInput } from './byte-input.js';

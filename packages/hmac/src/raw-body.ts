@@ -1,7 +1,8 @@
 /**
- * Reads a request body as the exact bytes that were sent, with a hard size cap. Signatures cover
- * raw bytes, so nothing here decodes or parses; and a body over the cap is refused rather than
- * truncated (hmac.md §2.2), without buffering more than one chunk past the limit.
+ * Reads a request body as the exact bytes that were sent, with a hard size cap. Signatures cover raw bytes,
+ * so nothing here decodes or parses; and a body over the cap is refused rather than truncated
+ * (docs/design/signatures.md#raw-bodies-and-size-limits), without buffering more than one chunk past the
+ * limit.
  */
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';

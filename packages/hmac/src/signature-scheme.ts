@@ -1,7 +1,7 @@
 /**
  * One header, one MAC: the shape shared by Flux's `X-Signature`, GitHub's `X-Hub-Signature-256`,
- * Foundries.io's `X-JobServ-Sig` and Nexus. A scheme says where the signature lives and how it is
- * spelled; the same parser then applies the rules of hmac.md §2.3 to all of them.
+ * Foundries.io's `X-JobServ-Sig` and Nexus. A scheme says where the signature lives and how it is spelled;
+ * the same parser then applies the rules of docs/design/signatures.md#verification-rules to all of them.
  */
 import {
   checkAlgorithmList,
@@ -87,7 +87,7 @@ function describeAlgorithm(name: string): string {
   return /^[A-Za-z0-9-]{1,16}$/.test(name) ? `"${name}" ` : '';
 }
 
-/** Applies hmac.md §2.3 steps 1, 2 and 4 (and 3 against `scheme.algorithms`); throws SignatureError. */
+/** Applies verification rules 1, 2 and 4 (and 3 against `scheme.algorithms`); throws SignatureError. */
 export function parseSignatureHeader(value: SignatureHeaderValue, scheme: SignatureScheme): ParsedSignature {
   if (value === null || value === undefined) throw new SignatureError('missing');
   if (Array.isArray(value)) {

@@ -1,5 +1,5 @@
 /**
- * Standard Webhooks secrets (spec §5.2): `whsec_` + base64 of the key bytes. The HMAC key is the
+ * Standard Webhooks secrets: `whsec_` + base64 of the key bytes. The HMAC key is the
  * decoded bytes, not the text, which is the usual interop bug; plain base64 and raw bytes are
  * accepted too, as the reference library does.
  */

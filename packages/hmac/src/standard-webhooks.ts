@@ -1,5 +1,5 @@
 /**
- * Standard Webhooks v1 (standardwebhooks.com, spec 1.0.0; hmac.md §5): an HMAC-SHA256 over
+ * Standard Webhooks v1 (standardwebhooks.com, spec 1.0.0; docs/design/signatures.md): an HMAC-SHA256 over
  * `<id>.<timestamp>.<body>` in `webhook-signature`, with a timestamp that bounds replays and a
  * list of signatures for secret rotation. Implemented on node:crypto; unlike the reference
  * library, the body is signed as bytes (no lossy string round-trip) and the timestamp must be
@@ -123,7 +123,7 @@ function requiredHeader(headers: HeaderSource, name: keyof StandardWebhookHeader
   return value;
 }
 
-/** Everything that needs no body: presence, id and timestamp syntax, tolerance (spec §5.3 steps 1–2). */
+/** Everything that needs no body: presence, id and timestamp syntax, tolerance (steps 1–2 of verifying). */
 export function checkStandardWebhookHeaders(
   headers: HeaderSource,
   options: Omit<StandardWebhookCheckOptions, 'secrets'>,
@@ -156,7 +156,7 @@ export function checkStandardWebhookHeaders(
   return { id, timestamp, timestampText, signatureHeader };
 }
 
-/** Spec §5.3 step 3: any `v1` entry equal (in constant time) to the MAC under any secret. */
+/** Step 3 of verifying: any `v1` entry equal (in constant time) to the MAC under any secret. */
 function checkSignatures(
   checked: CheckedHeaders,
   body: Uint8Array,

@@ -1,5 +1,5 @@
 /**
- * Flux's `X-Signature: <algorithm>=<hex>` (the `generic-hmac` provider, hmac.md §1–2): the
+ * Flux's `X-Signature: <algorithm>=<hex>` (the `generic-hmac` provider, docs/design/signatures.md): the
  * functions of the public contract, as a thin layer over the generic scheme.
  */
 import {

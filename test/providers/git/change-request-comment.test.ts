@@ -15,7 +15,7 @@ import { sampleEvent } from '../../support/sample-events.js';
 const uid = '0c9c2e41-d2f9-4f9b-9c41-bebc1984d67a';
 const event: Event = { ...sampleEvent, metadata: { ...sampleEvent.metadata, change_request: '42' } };
 
-describe('change request comment (git-common §10)', () => {
+describe('change request comment', () => {
   it('renders the sample body exactly', () => {
     expect(formatChangeRequestComment(event, uid, GITHUB_COMMENT_KEY_PREFIX)).toBe(
       '<!-- flux-pr-comment-key:0c9c2e41-d2f9-4f9b-9c41-bebc1984d67a/Kustomization/apps/webapp -->\n\n## Flux Status\n\n⚠️ Kustomization/apps/webapp\n\nservice/apps/webapp validation error: spec.type: Unsupported value: Ingress\n\nMetadata:\n* `revision`: main@sha1:731f7eaddfb6af01cb2173e18f0f75b0ba780ef1\n* `summary`: Cluster: prod-eu\n',

@@ -18,7 +18,7 @@ import { sampleEvent } from '../../support/sample-events.js';
 
 const uid = '0c9c2e41-d2f9-4f9b-9c41-bebc1984d67a';
 
-describe('statusDescription (git-common §6)', () => {
+describe('statusDescription', () => {
   it.each([
     ['ValidationFailed', 'validation failed'],
     ['ReconciliationSucceeded', 'reconciliation succeeded'],
@@ -50,7 +50,7 @@ describe('statusDescription (git-common §6)', () => {
   });
 });
 
-describe('commit status id (git-common §7)', () => {
+describe('commit status id', () => {
   const object = (kind: string) =>
     ({ ...sampleEvent, involvedObject: { kind, name: 'gitops-system' } }) as Event;
 
@@ -61,7 +61,7 @@ describe('commit status id (git-common §7)', () => {
     expect(defaultCommitStatusId(sampleEvent, 'nodash')).toBe('kustomization/webapp/nodash');
   });
 
-  it('drops the UID segment without a UID (DECISIONS.md)', () => {
+  it('drops the UID segment without a UID', () => {
     expect(defaultCommitStatusId(sampleEvent)).toBe('kustomization/webapp');
     expect(resolveCommitStatusId(sampleEvent, { provider: {} }, 'gitea')).toBe('kustomization/webapp');
   });
@@ -106,7 +106,7 @@ describe('commit status id (git-common §7)', () => {
   });
 });
 
-describe('state mapping (git-common §8)', () => {
+describe('state mapping', () => {
   const withSeverity = (severity: string, reason = 'ValidationFailed') =>
     ({ ...sampleEvent, severity, reason }) as Event;
 

@@ -5,7 +5,7 @@ import {
   splitRepositoryId,
 } from '../../../packages/providers/src/git/repository-address.js';
 
-describe('parseGitAddress (git-common §4)', () => {
+describe('parseGitAddress', () => {
   it.each([
     ['https://github.com/foo/bar', 'https://github.com', 'foo/bar'],
     ['https://example.com/foo/bar', 'https://example.com', 'foo/bar'],
@@ -58,7 +58,7 @@ describe('parseGitAddress (git-common §4)', () => {
   });
 });
 
-describe('API bases (git-common §12)', () => {
+describe('API bases', () => {
   it.each([
     ['https://github.com/foo/bar', 'https://api.github.com/'],
     ['http://github.com/foo/bar', 'https://api.github.com/'],

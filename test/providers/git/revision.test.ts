@@ -4,7 +4,7 @@ import { commitShaFromEvent, commitShaFromRevision } from '../../../packages/pro
 const sha = '731f7eaddfb6af01cb2173e18f0f75b0ba780ef1';
 const sha256 = 'a'.repeat(64);
 
-describe('commitShaFromRevision (git-common §5)', () => {
+describe('commitShaFromRevision', () => {
   it.each([
     `main@sha1:${sha}`,
     `sha1:${sha}`,

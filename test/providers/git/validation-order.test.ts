@@ -3,7 +3,7 @@ import { createNotifier } from '@notiflux/providers';
 import { describe, expect, it } from 'vitest';
 
 // An empty `commitStatus` is checked by the six commit-status types at their place in upstream's
-// order of checks (the per-type specs, §3), and ignored by the types that do not use it.
+// order of checks (upstream's constructors), and ignored by the types that do not use it.
 function creationError(spec: Record<string, unknown>): string | undefined {
   try {
     createNotifier(spec as Parameters<typeof createNotifier>[0]).close();

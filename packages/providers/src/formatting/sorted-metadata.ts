@@ -2,7 +2,7 @@ import { compareUtf8, type Event } from '@notiflux/core';
 
 /**
  * The event's metadata as entries sorted by key in byte order. Upstream iterates a Go map
- * (random order); DECISIONS.md fixes the order so messages are stable.
+ * (random order); sorting makes messages stable.
  */
 export function sortedMetadata(event: Pick<Event, 'metadata'>): [key: string, value: string][] {
   const metadata = event.metadata;

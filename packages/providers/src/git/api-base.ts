@@ -1,4 +1,4 @@
-/** API base URLs derived from the repository host URL (git-common.md §12). */
+/** API base URLs derived from the repository host URL (docs/design/git-providers.md#api-base-urls). */
 import type { GitAddress } from './repository-address.js';
 
 export const GITHUB_PUBLIC_API_BASE = 'https://api.github.com/';

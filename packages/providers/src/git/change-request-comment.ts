@@ -1,4 +1,7 @@
-/** The pull/merge request comment shared by the three comment types (git-common.md §10). */
+/**
+ * The pull/merge request comment shared by the three comment types
+ * (docs/design/git-providers.md#change-request-comments).
+ */
 import type { Event, ProviderType } from '@notiflux/core';
 import { formatMarkdownPost } from '../formatting/markdown-post.js';
 import { gitEventError } from './git-errors.js';

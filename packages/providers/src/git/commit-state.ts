@@ -1,4 +1,7 @@
-/** Severity → commit state per commit-status type, and the Progressing skip (git-common.md §8). */
+/**
+ * Severity → commit state per commit-status type, and the Progressing skip
+ * (docs/design/git-providers.md#state-mapping).
+ */
 import type { Event, ProviderType } from '@notiflux/core';
 import { gitEventError } from './git-errors.js';
 

@@ -1,11 +1,14 @@
-/** The commit status id (git-common.md §7) and the Bitbucket build key derived from it. */
+/**
+ * The commit status id (docs/design/git-providers.md#commit-status-id) and the Bitbucket build key
+ * derived from it.
+ */
 import { createHash } from 'node:crypto';
 import type { Event, ProviderType, ResolvedSpec } from '@notiflux/core';
 import { gitSpecError } from './git-errors.js';
 
 /**
- * `lower(kind/name/<first segment of the provider UID>)`; without a UID `lower(kind/name)`
- * (DECISIONS.md), so a sender with no Kubernetes object still gets a stable id.
+ * `lower(kind/name/<first segment of the provider UID>)`; without a UID `lower(kind/name)` (unlike upstream,
+ * which always has a Kubernetes UID), so a sender with no Kubernetes object still gets a stable id.
  */
 export function defaultCommitStatusId(event: Pick<Event, 'involvedObject'>, providerUid?: string): string {
   const { kind, name } = event.involvedObject;

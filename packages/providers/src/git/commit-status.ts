@@ -1,6 +1,7 @@
 /**
- * The per-event part every commit-status type shares, in upstream's order (git-common.md §8):
- * status id → Progressing skip → revision → SHA → state; plus name and description.
+ * The per-event part every commit-status type shares, in upstream's order
+ * (docs/design/git-providers.md#state-mapping): status id → Progressing skip → revision → SHA → state; plus
+ * name and description.
  */
 import type { Event, ResolvedSpec } from '@notiflux/core';
 import { type CommitStatusType, commitStateFor, skipsProgressing } from './commit-state.js';

@@ -1,4 +1,4 @@
-/** Error shapes shared by the git providers (git-common.md §16). */
+/** Error shapes shared by the git providers (docs/design/git-providers.md#errors). */
 import { NotifierError, type ProviderType } from '@notiflux/core';
 
 /** A per-event check failed before any request (`INVALID_EVENT`). */

@@ -1,8 +1,8 @@
 /**
- * What the two `gitlab*` types share around `@gitbeaker/rest`: loading the optional SDK and a
- * Gitbeaker `requesterFn` whose HTTP goes through the notifier's core transport (retries,
- * deadline, proxy, TLS, dispatcher, onAttempt, redaction: git-common §14) instead of Gitbeaker's
- * own fetch loop and rate limiter.
+ * What the two `gitlab*` types share around `@gitbeaker/rest`: loading the optional SDK and a Gitbeaker
+ * `requesterFn` whose HTTP goes through the notifier's core transport (retries, deadline, proxy, TLS,
+ * dispatcher, onAttempt, redaction: docs/design/git-providers.md#transport-tls-proxy-timeout-retries) instead
+ * of Gitbeaker's own fetch loop and rate limiter.
  */
 import {
   type ConnectContext,

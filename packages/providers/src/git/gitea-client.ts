@@ -1,5 +1,5 @@
 /**
- * What `gitea` and `giteapullrequestcomment` share (gitea.md, giteapullrequestcomment.md):
+ * What `gitea` and `giteapullrequestcomment` share (upstream `gitea.go`, `gitea_pull_request_comment.go`):
  * address → API base and owner/repo, `Authorization: token`, the server version check the Gitea
  * SDK does before any call, and the per-notifier cache of that check and of the login.
  */

@@ -1,7 +1,7 @@
 /**
- * GitHub App authentication for the `github*` types (git-common §11): validation of the Secret's
- * App keys, the RS256 JWT, the installation lookup and token exchange, and a process-wide
- * cache of installation tokens.
+ * GitHub App authentication for the `github*` types (docs/design/git-providers.md#github-app-authentication):
+ * validation of the Secret's App keys, the RS256 JWT, the installation lookup and token exchange, and a
+ * process-wide cache of installation tokens.
  */
 import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
 import { type HttpRequest, type HttpResponse, NotifierError } from '@notiflux/core';

@@ -1,8 +1,8 @@
 /**
- * What the three `github*` types share around `@octokit/rest`: the API base (git-common §12),
- * loading the optional SDK, an Octokit whose HTTP goes through the notifier's core transport
- * (retries, deadline, proxy, TLS, dispatcher, onAttempt, redaction: git-common §14), the token
- * (PAT or App installation token) and error wrapping.
+ * What the three `github*` types share around `@octokit/rest`: the API base, loading the optional SDK, an
+ * Octokit whose HTTP goes through the notifier's core transport (retries, deadline, proxy, TLS, dispatcher,
+ * onAttempt, redaction: docs/design/git-providers.md#transport-tls-proxy-timeout-retries), the token (PAT or
+ * App installation token) and error wrapping.
  */
 import {
   type ConnectContext,
@@ -37,7 +37,7 @@ export const GITHUB_HEADERS: Readonly<Record<string, string>> = {
 export type GitHubAuth = { kind: 'token'; token: string } | { kind: 'app'; app: GitHubAppConfig };
 
 /**
- * The auth from the resolved spec, or the upstream validation message (git-common §11):
+ * The auth from the resolved spec, or the upstream validation message:
  * the effective token is `token`, else `password`; without one, the Secret's App keys.
  */
 export function readGitHubAuth(spec: {
@@ -128,7 +128,7 @@ export function createOctokit(
   module: OctokitModule,
   options: { apiBaseUrl: string; token: string; send: Send },
 ): Octokit {
-  // git-common §14: the spec's tls (a CA that replaces the system roots, a client certificate)
+  // As upstream, the spec's tls (a CA that replaces the system roots, a client certificate)
   // is for GitHub Enterprise; github.com's API is reached as upstream reaches it, without.
   const send: Send =
     options.apiBaseUrl === GITHUB_PUBLIC_API_BASE

@@ -1,5 +1,5 @@
 /**
- * The repository and authentication of a `github*` spec (git-common §4, §11, §12): parsed and
+ * The repository and authentication of a `github*` spec (docs/design/git-providers.md): parsed and
  * checked once at `createNotifier`, read again (infallibly) when sending.
  */
 import type { ResolvedSpec } from '@notiflux/core';

@@ -1,6 +1,6 @@
 /**
  * What the two `gitlab*` types share: the project an address names (subgroups kept whole), the
- * effective token, the headers of a GitLab call, and their common spec checks (git-common §4, §12).
+ * effective token, the headers of a GitLab call, and their common spec checks (docs/design/git-providers.md).
  */
 import { gitlabApiBase } from './api-base.js';
 import { parseGitAddress } from './repository-address.js';
@@ -13,7 +13,7 @@ export interface GitLabProject {
   projectId: string;
 }
 
-/** The project of a GitLab address (any form of git-common §4); any id is accepted. */
+/** The project of a GitLab address (any form of repository address); any id is accepted. */
 export function gitlabProjectOf(address: string): GitLabProject {
   const parsed = parseGitAddress(address);
   return { hostUrl: parsed.hostUrl, apiBase: gitlabApiBase(parsed), projectId: parsed.id };

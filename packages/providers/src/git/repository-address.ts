@@ -1,6 +1,6 @@
 /**
- * Repository address parsing shared by the git providers (git-common.md §4): a transport URL,
- * else an SCP-like `user@host:path`, else a local path. Never throws.
+ * Repository address parsing shared by the git providers (docs/design/git-providers.md#repository-address): a
+ * transport URL, else an SCP-like `user@host:path`, else a local path. Never throws.
  */
 
 export interface GitAddress {

@@ -1,6 +1,7 @@
 /**
- * Revision metadata → commit SHA (git-common.md §5): `commit`, else `originRevision`, else
- * `revision`; RFC-0005 (`main@sha1:<sha>`) and legacy (`main/<sha>`) forms; exactly 40 bytes.
+ * Revision metadata → commit SHA (docs/design/git-providers.md#revision-to-commit-sha): `commit`, else
+ * `originRevision`, else `revision`; RFC-0005 (`main@sha1:<sha>`) and legacy (`main/<sha>`) forms; exactly 40
+ * bytes.
  */
 import { type Event, getRevision, type ProviderType } from '@notiflux/core';
 import { gitEventError } from './git-errors.js';

@@ -1,4 +1,4 @@
-/** Commit-status name and description (git-common.md §6). */
+/** Commit-status name and description (docs/design/git-providers.md#status-name-and-description). */
 import type { Event } from '@notiflux/core';
 
 /** `<kind>/<name>`, lower-cased: `kustomization/webapp`. */

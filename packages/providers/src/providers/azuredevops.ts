@@ -1,7 +1,7 @@
 /**
  * `azuredevops`: sets a Git commit status on an Azure DevOps Services (Azure Repos) commit
- * (upstream `internal/notifier/azure_devops.go`, azure-devops-go-api v6). Spec: azuredevops.md,
- * git-common.md. Plain REST over the core transport; the SDK's resource-location discovery
+ * (upstream `internal/notifier/azure_devops.go`, azure-devops-go-api v6). Shared rules:
+ * docs/design/git-providers.md. Plain REST over the core transport; the SDK's resource-location discovery
  * (`OPTIONS <org>/_apis`) is skipped in favour of the fixed statuses route.
  */
 import {
@@ -71,15 +71,15 @@ export interface AzureDevOpsRepository {
 }
 
 /**
- * Splits the address (git-common §4) into its four id parts: organization, project, (ignored,
- * normally `_git`), repository. Any other number of parts — the legacy
+ * Splits the address (docs/design/git-providers.md#repository-address) into its four id parts: organization,
+ * project, (ignored, normally `_git`), repository. Any other number of parts — the legacy
  * `<org>.visualstudio.com/<project>/_git/<repo>`, collection URLs — is refused, as upstream does.
  */
 export function azureDevOpsRepository(address: string): AzureDevOpsRepository | { problem: string } {
   const parsed = parseGitAddress(address);
   const parts = splitRepositoryId(parsed.id, 4);
   if (!parts) return { problem: `invalid repository id ${goQuote(parsed.id)}` };
-  // DECISIONS.md: refuse at createNotifier what upstream would only fail on when sending (`file://`).
+  // Refuse at createNotifier what upstream would only fail on when sending (`file://`).
   if ((parsed.scheme !== 'https' && parsed.scheme !== 'http') || parsed.host === '') {
     return { problem: 'must be an absolute http(s) URL' };
   }

@@ -4,7 +4,7 @@
  * `EventHubProducerClient`. Upstream `internal/notifier/azure_eventhub.go`.
  *
  * Two modes, chosen as upstream does (by the substring `SharedAccessKey` in `address`):
- * - SAS: `address` is the hub's connection string (`EntityPath` names the hub; DECISIONS.md:
+ * - SAS: `address` is the hub's connection string (`EntityPath` names the hub; unlike upstream,
  *   `channel` names it when `EntityPath` is missing);
  * - token: `address` is the hub name and `channel` the namespace; `token` is a static Entra JWT,
  *   or, without one, `@azure/identity`'s `DefaultAzureCredential` (an optional peer).
@@ -339,7 +339,7 @@ export const azureIdentityLoader: { load: () => Promise<unknown> } = {
   load: () => import(/* @vite-ignore */ IDENTITY_PACKAGE),
 };
 
-/** DECISIONS.md: without a SAS connection string or a token, `@azure/identity`'s default credential. */
+/** Without a SAS connection string or a token, `@azure/identity`'s default credential (an optional peer). */
 async function defaultAzureCredential(): Promise<TokenCredential> {
   const identity = (await importOptionalPeer(IDENTITY_PACKAGE, azureIdentityLoader.load, TYPE)) as {
     DefaultAzureCredential: new () => TokenCredential;

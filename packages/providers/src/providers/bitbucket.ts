@@ -1,6 +1,6 @@
 /**
  * `bitbucket`: sets a build status on a Bitbucket Cloud commit (upstream
- * `internal/notifier/bitbucket.go`). Spec: bitbucket.md, git-common.md.
+ * `internal/notifier/bitbucket.go`). Shared rules: docs/design/git-providers.md.
  */
 import {
   defineProvider,

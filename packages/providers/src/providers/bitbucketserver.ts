@@ -1,7 +1,7 @@
 /**
  * `bitbucketserver`: sets a build status on a Bitbucket Server / Data Center commit through
  * `/rest/api/latest/projects/{key}/repos/{slug}/commits/{sha}/builds` (upstream
- * `internal/notifier/bitbucketserver.go`). Spec: bitbucketserver.md, git-common.md.
+ * `internal/notifier/bitbucketserver.go`). Shared rules: docs/design/git-providers.md.
  */
 import { STATUS_CODES } from 'node:http';
 import { posix } from 'node:path';

@@ -35,7 +35,7 @@ export const datadogProvider = defineProvider({
   type: 'datadog',
   spec: {
     // Optional: empty means US1. A value without scheme would silently target US1 upstream, so it
-    // is refused here (spec §10).
+    // is refused here.
     address: z
       .string()
       .optional()
@@ -58,7 +58,7 @@ export function encodeDatadogRequest(
     transport: 'http',
     method: 'POST',
     url: `${origin}/api/v1/events`,
-    // User headers never replace the API key or the content type (DECISIONS.md).
+    // User headers never replace the API key or the content type (docs/design/providers.md).
     headers: mergeHeaders(spec.headers, {
       'Content-Type': 'application/json',
       Accept: 'application/json',

@@ -1,6 +1,6 @@
 /**
  * `gitea`: sets a commit status on a Gitea (or Forgejo) commit; `Progressing` is reported as
- * `pending` (upstream `internal/notifier/gitea.go`). Spec: gitea.md, git-common.md.
+ * `pending` (upstream `internal/notifier/gitea.go`). Shared rules: docs/design/git-providers.md.
  */
 import {
   defineProvider,

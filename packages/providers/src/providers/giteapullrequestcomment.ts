@@ -1,8 +1,8 @@
 /**
  * `giteapullrequestcomment`: keeps one status comment per Flux object on a Gitea (or Forgejo) pull
  * request, created by the first event and edited in place by the next ones (upstream
- * `internal/notifier/gitea_pull_request_comment.go`). Spec: giteapullrequestcomment.md,
- * git-common.md §10.
+ * `internal/notifier/gitea_pull_request_comment.go`). Shared rules:
+ * docs/design/git-providers.md#change-request-comments.
  */
 import {
   defineProvider,
@@ -78,7 +78,7 @@ function giteaCommentCalls(event: Event, spec: GiteaCommentSpec): GiteaCommentCa
     repository,
     token,
     list: {
-      // One page of up to 100 comments, oldest first (Gitea's order); no further pages (git-common §10).
+      // One page of up to 100 comments, oldest first (Gitea's order); no further pages, as upstream.
       ...giteaRequest('GET', `${issueUrl}/comments?limit=100&page=1`, token),
       readResponse: true,
     },

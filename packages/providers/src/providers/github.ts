@@ -1,7 +1,7 @@
 /**
  * `github`: sets a commit status on the GitHub (or GitHub Enterprise) commit a Flux event refers
  * to, skipping the write when an identical status is already there (upstream
- * `internal/notifier/github.go`; shared algorithms in git-common.md).
+ * `internal/notifier/github.go`; shared algorithms in docs/design/git-providers.md).
  */
 import {
   defineProvider,

@@ -1,7 +1,7 @@
 /**
  * `githubdispatch`: fires a GitHub `repository_dispatch` event carrying the whole Flux event as
  * `client_payload`, so a GitHub Actions workflow can react to it (upstream
- * `internal/notifier/github_dispatch.go`; shared algorithms in git-common.md).
+ * `internal/notifier/github_dispatch.go`; shared algorithms in docs/design/git-providers.md).
  */
 import {
   defineProvider,

@@ -1,7 +1,7 @@
 /**
  * `githubpullrequestcomment`: keeps one status comment per Flux object on a GitHub pull request,
  * created by the first event and edited in place by the next ones (upstream
- * `internal/notifier/github_pull_request_comment.go`; shared algorithms in git-common.md §10–11).
+ * `internal/notifier/github_pull_request_comment.go`; shared algorithms in docs/design/git-providers.md).
  */
 import {
   defineProvider,

@@ -1,7 +1,7 @@
 /**
  * `gitlab`: sets a commit status on the GitLab commit a Flux event refers to, on gitlab.com or a
  * self-managed GitLab, through `@gitbeaker/rest` with the notifier's transport (upstream
- * `internal/notifier/gitlab.go`). Spec: gitlab.md, git-common.md.
+ * `internal/notifier/gitlab.go`). Shared rules: docs/design/git-providers.md.
  */
 import {
   defineProvider,

@@ -2,7 +2,7 @@
  * `gitlabmergerequestcomment`: keeps one status note per Flux object on a GitLab merge request,
  * created by the first event and edited in place by the next ones, through `@gitbeaker/rest`
  * with the notifier's transport (upstream `internal/notifier/gitlab_merge_request_comment.go`;
- * shared algorithms in git-common.md §10).
+ * shared algorithms in docs/design/git-providers.md#change-request-comments).
  */
 import {
   defineProvider,

@@ -27,7 +27,7 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 
 /**
  * Text made literal for the HTML subset Chat renders in card paragraphs and key/value widgets
- * (DECISIONS.md: upstream inserts it raw, so `<none>` or `&` render wrongly).
+ * (upstream inserts it raw, so `<none>` or `&` render wrongly).
  */
 export function escapeGoogleChatHtml(text: string): string {
   return text.replace(/[&<>]/g, (char) => HTML_ESCAPES[char] as string);

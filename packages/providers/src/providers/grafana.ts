@@ -35,7 +35,7 @@ export interface GrafanaAnnotation {
   /** Unix seconds, as upstream sends it (only Grafana's Graphite-format endpoint reads it). */
   when: number;
   /**
-   * Unix milliseconds, which `/api/annotations` reads (DECISIONS.md): without it Grafana stamps
+   * Unix milliseconds, which `/api/annotations` reads (unlike upstream): without it Grafana stamps
    * the annotation with the time it received it.
    */
   time: number;
@@ -57,7 +57,7 @@ export function encodeGrafanaAnnotation(event: Event): GrafanaAnnotation {
     tags: [
       'flux',
       event.reportingController,
-      // Grafana splits tags on `:`, so metadata colons become `|`; keys sorted (DECISIONS.md).
+      // Grafana splits tags on `:`, so metadata colons become `|`; keys sorted for stable tags.
       ...sortedMetadata(event).map(
         ([key, value]) => `${key.replaceAll(':', '|')}: ${value.replaceAll(':', '|')}`,
       ),

@@ -19,7 +19,7 @@ const TOKEN_REQUIRED = 'empty incident.io API token';
 
 export const incidentIoProvider = defineProvider({
   type: 'incident.io',
-  // The type string upstream had before its release (DECISIONS.md).
+  // The type string upstream had before its release; both spellings are accepted.
   aliases: ['incidentio'],
   spec: {
     address: endpointUrl((address) => `invalid incident.io alert source URL ${address}`),

@@ -37,7 +37,7 @@ export const larkProvider = defineProvider({
   encode: (event, spec) => [encodeLarkRequest(event, spec)],
 });
 
-/** The webhook POST; a 2xx whose JSON `code` is not 0 counts as refused (DECISIONS.md). */
+/** The webhook POST; a 2xx whose JSON `code` is not 0 counts as refused (upstream: delivered). */
 export function encodeLarkRequest(
   event: Event,
   spec: { address: string; headers: Record<string, string> },
@@ -46,7 +46,7 @@ export function encodeLarkRequest(
     transport: 'http',
     method: 'POST',
     url: spec.address,
-    // User headers never replace the content type (DECISIONS.md).
+    // User headers never replace the content type (docs/design/providers.md).
     headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/json' }),
     body: stringifyLikeGo(encodeLarkPayload(event)),
     // The last path segment is the bot's token.

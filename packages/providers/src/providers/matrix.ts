@@ -23,7 +23,7 @@ export const matrixProvider = defineProvider({
   type: 'matrix',
   spec: {
     address: httpAddress,
-    // DECISIONS.md: both required at createNotifier (upstream only fails at the homeserver).
+    // Both required at createNotifier (upstream only fails at the homeserver).
     channel: requiredString('the room ID, e.g. !abc:matrix.org'),
     token: requiredString('the access token'),
   },
@@ -54,7 +54,7 @@ export function matrixTransactionId(event: Event): string {
 }
 
 /**
- * `<homeserver>/_matrix/client/v3/rooms/<room id>/send/m.room.message/<txnId>`. DECISIONS.md:
+ * `<homeserver>/_matrix/client/v3/rooms/<room id>/send/m.room.message/<txnId>`: unlike upstream,
  * `v3` (`r0` is deprecated) and the room id percent-encoded as a path segment. Unlike upstream's
  * string concatenation, a trailing slash on the homeserver URL does not produce `//_matrix`.
  */

@@ -39,7 +39,7 @@ export interface NatsServer {
 /**
  * Parses the comma-separated server list: scheme optional (`nats://`), port optional (4222).
  * Returns an error text instead when an entry is not a server address, or carries credentials
- * (DECISIONS.md: NATS credentials come from the spec's auth fields, never from the URL).
+ * (NATS credentials come from the spec's auth fields, never from the URL, which the JS clients ignore).
  */
 export function parseNatsServers(address: string): NatsServer[] | string {
   const servers: NatsServer[] = [];
@@ -258,7 +258,8 @@ class NatsPublisher implements ProviderConnection {
     if (auth.kind === 'creds') options.authenticator = nats.credsAuthenticator(encoder.encode(auth.creds));
     else if (auth.kind === 'nkey') options.authenticator = nats.nkeyAuthenticator(encoder.encode(auth.seed));
     else if (auth.kind === 'userpass') Object.assign(options, { user: auth.user, pass: auth.pass });
-    // tls:// asks for TLS; `tls` material (DECISIONS.md: honoured wherever the transport allows) too.
+    // tls:// asks for TLS; `tls` material too (honoured wherever the transport allows:
+    // docs/design/providers.md).
     if (spec.tls || this.servers.some((server) => server.tls)) {
       const { ca, cert, key } = spec.tls ?? {};
       options.tls = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };

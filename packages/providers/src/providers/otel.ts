@@ -95,7 +95,7 @@ export const otelProvider = defineProvider({
   type: 'otel',
   spec: {
     address: httpAddress,
-    // Stands in for the Alert upstream reads from the post context (DECISIONS.md).
+    // Stands in for the Alert upstream reads from the post context (a library has no Alert).
     provider: z.object(
       {
         uid: z.string({ error: alertMetadataMissing }).min(1, alertMetadataMissing),
@@ -128,8 +128,8 @@ export function encodeOtelRequest(
   const url = otelEndpointUrl(spec.address);
   const request = encodeOtlpTraceRequest(event, spec.provider, overrides);
   const authorization = otelAuthorization(spec);
-  // The user's headers first; they never replace the content type, nor the Authorization the
-  // credentials make (DECISIONS.md). Without credentials, a user Authorization header is sent as is.
+  // The user's headers first; they never replace the content type, nor the Authorization the credentials make
+  // (docs/design/providers.md#otel). Without credentials, a user Authorization header is sent as is.
   const headers = mergeHeaders(spec.headers, {
     'Content-Type': 'application/x-protobuf',
     ...(authorization === undefined ? {} : { Authorization: authorization }),
@@ -321,7 +321,8 @@ class ProtoWriter {
     if (value === 0n) return;
     this.tag(field, 1);
     const bytes = new Uint8Array(8);
-    // Times before 1970 would be negative; fixed64 carries them as two's complement, as Go's uint64 cast does.
+    // Times before 1970 would be negative; fixed64 carries them as two's complement, as Go's uint64 cast
+    // does.
     new DataView(bytes.buffer).setBigUint64(0, BigInt.asUintN(64, value), true);
     this.chunks.push(bytes);
   }

@@ -23,7 +23,7 @@ export const pagerdutyProvider = defineProvider({
   type: 'pagerduty',
   spec: {
     address: endpointUrl((address) => `invalid PagerDuty endpoint URL ${JSON.stringify(address)}`),
-    // Required here (DECISIONS.md): upstream sends an empty key and PagerDuty answers 400.
+    // Required here: upstream sends an empty key and PagerDuty answers 400.
     channel: z.string({ error: ROUTING_KEY_REQUIRED }).trim().min(1, ROUTING_KEY_REQUIRED),
   },
   // The routing key is the credential: hidden in errors, onAttempt and encode.

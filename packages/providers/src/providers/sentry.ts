@@ -25,7 +25,7 @@ import { sortedMetadata } from '../formatting/sorted-metadata.js';
 
 const TYPE = 'sentry';
 
-/** The DSN in `address`, checked by both the Go SDK's rules and the Node SDK's (spec §3). */
+/** The DSN in `address`, checked by both the Go SDK's rules and the Node SDK's. */
 const sentryDsn = z.string({ error: 'DSN cannot be empty' }).superRefine((value, context) => {
   const parsed = parseSentryDsn(value);
   if (typeof parsed === 'string') context.addIssue({ code: 'custom', message: parsed });
@@ -122,7 +122,7 @@ export function randomSentryTraceIds(): SentryTraceIds {
   return { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') };
 }
 
-/** `error` → error event, `info` → transaction, anything else (`trace`) → nothing (DECISIONS.md). */
+/** `error` → error event, `info` → transaction, `trace` → nothing (upstream sends a bogus exception). */
 export function encodeSentryItem(
   event: Event,
   spec: { channel?: string | undefined },

@@ -61,7 +61,7 @@ export function encodeTelegramRequest(
     transport: 'http',
     method: 'POST',
     url,
-    // User headers never replace the content type (DECISIONS.md).
+    // User headers never replace the content type (docs/design/providers.md).
     headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/json' }),
     body: stringifyLikeGo(encodeTelegramPayload(event, spec.channel)),
     // The redactor masks the token inside the shown URL (`/bot<redacted>/sendMessage`); should

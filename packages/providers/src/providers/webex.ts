@@ -18,7 +18,7 @@ export const webexProvider = defineProvider({
   type: 'webex',
   spec: {
     address: httpAddress,
-    // Required here (DECISIONS.md), where upstream lets Webex refuse the message with 400/401.
+    // Required here, where upstream lets Webex refuse the message with 400/401.
     channel: requiredString('the Webex room ID'),
     token: requiredString('the bot access token'),
   },

@@ -47,7 +47,7 @@ export function encodeZulipRequest(
     transport: 'http',
     method: 'POST',
     url: zulipMessagesUrl(spec.address),
-    // User headers never replace auth or the content type (DECISIONS.md).
+    // User headers never replace auth or the content type (docs/design/providers.md).
     headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/x-www-form-urlencoded' }, auth),
     body: encodeZulipForm(event, target),
   };

@@ -1,7 +1,8 @@
-// One valid minimal spec per provider type, for the cold-start and loaded-module checks, which
-// create a notifier of every type in `providerTypes`. A new provider type must add its spec here:
-// the cold-start child fails, naming the type, until it does. Nothing is ever sent to these
-// addresses (createNotifier does not connect); they are local all the same.
+// One valid minimal spec per provider type, for the registry test and the bench's cold-start and
+// loaded-module checks, which create a notifier of every type in `providerTypes`. A new provider
+// type must add its spec here: the registry test and the cold-start child fail, naming the type,
+// until it does. Nothing is ever sent to these addresses (createNotifier does not connect); they
+// are local all the same.
 
 const address = 'http://127.0.0.1:9/flux';
 
@@ -96,7 +97,7 @@ export const sampleSpecs = {
 /** The sample spec of `type`; throws, naming it, when there is none. */
 export function sampleSpecFor(type) {
   if (!Object.hasOwn(sampleSpecs, type)) {
-    throw new Error(`bench/sample-specs.mjs has no sample spec for provider type '${type}': add one`);
+    throw new Error(`test/support/sample-specs.mjs has no sample spec for provider type '${type}': add one`);
   }
   return sampleSpecs[type];
 }
