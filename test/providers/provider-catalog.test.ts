@@ -36,7 +36,7 @@ describe('provider catalog', () => {
   it('matches the install table: each SDK row names the types the catalog gives it', () => {
     const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('## Quick start'));
     for (const line of install.split('\n').filter((row) => row.startsWith('| `'))) {
-      const [, typesColumn = '', packagesColumn = ''] = line
+      const [typesColumn = '', packagesColumn = ''] = line
         .split(' | ')
         .map((cell) => cell.replace(/^\| /, ''));
       const rowTypes = [...typesColumn.matchAll(/`([^`]+)`/g)]
