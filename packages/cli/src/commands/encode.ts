@@ -31,8 +31,8 @@ Example:
     try {
       const messages = await notifier.encode(event);
       if (out.json) out.data(messages);
+      else if (messages.length === 0) out.note(`${notifier.type} would send nothing for this event`);
       else out.line(messages.map((message) => encodedMessageText(message, out.paint)).join('\n\n'));
-      if (!out.json && messages.length === 0) out.note(`${notifier.type} would send nothing for this event`);
     } finally {
       await notifier.close();
     }
