@@ -1,3 +1,6 @@
+export type { CommitStatusExpr, CommitStatusVariables } from './cel/commit-status-expr.js';
+export { CommitStatusExprError, compileCommitStatusExpr } from './cel/commit-status-expr.js';
+export { createFluxCelEnvironment } from './cel/flux-environment.js';
 export type {
   Delivery,
   DeliveryReason,
@@ -19,8 +22,20 @@ export type {
   RateLimitInfo,
   RateLimitOptions,
 } from './dispatcher-types.js';
+export { loadManifestFiles } from './manifests/load-manifest-files.js';
+export type { LoadOptions } from './manifests/load-manifests.js';
+export { loadManifests } from './manifests/load-manifests.js';
 export type { ManifestIssue } from './manifests/manifest-error.js';
 export { ManifestError } from './manifests/manifest-error.js';
+export type {
+  ProviderSpecOptions,
+  ProviderSpecResult,
+  SecretLookup,
+} from './manifests/provider-spec-from-manifests.js';
+export { providerSpecFromManifests, secretLookup } from './manifests/provider-spec-from-manifests.js';
+export { secretData } from './manifests/secret-data.js';
+export type { SourcePosition } from './manifests/source-positions.js';
+export { issueAt, recordSource, sourceOf } from './manifests/source-positions.js';
 export type {
   Alert,
   AlertObjectSpec,
@@ -32,6 +47,7 @@ export type {
   ProviderObjectSpec,
   Secret,
 } from './manifests/types.js';
+export { validateManifestObjects } from './manifests/validate-objects.js';
 export type {
   DeliveryQueue,
   PendingDelivery,

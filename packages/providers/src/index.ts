@@ -26,12 +26,14 @@ export type {
   Notifier,
   NotifierErrorCode,
   ObjectReference,
+  ProviderCategory,
   ProviderDefinition,
   ProviderSpec,
   ProviderType,
   Severity,
 } from '@notiflux/core';
 export {
+  commitStatusProviderTypes,
   defineProvider,
   encodeFluxEventJson,
   getRevision,
@@ -40,5 +42,6 @@ export {
   isCommitStatusUpdate,
   NotifierError,
   normalizeEventMetadata,
+  providerCategoryOf,
   shouldDeliver,
 } from '@notiflux/core';

@@ -10,6 +10,17 @@ export interface ObjectMeta {
   uid?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  // The rest of Kubernetes' ObjectMeta, accepted so that `kubectl get -o yaml` output loads.
+  generateName?: string;
+  selfLink?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  finalizers?: string[];
+  ownerReferences?: Record<string, unknown>[];
+  managedFields?: Record<string, unknown>[];
 }
 
 export interface LocalObjectReference {
@@ -35,6 +46,7 @@ export interface ProviderObjectSpec {
 }
 
 export interface Provider {
+  /** `notification.toolkit.fluxcd.io/v1beta3` once loaded; objects written in JavaScript may say v1beta1 or v1beta2. */
   apiVersion: string;
   kind: 'Provider';
   metadata: ObjectMeta;
@@ -65,6 +77,7 @@ export interface AlertObjectSpec {
 }
 
 export interface Alert {
+  /** `notification.toolkit.fluxcd.io/v1beta3` once loaded; objects written in JavaScript may say v1beta1 or v1beta2. */
   apiVersion: string;
   kind: 'Alert';
   metadata: ObjectMeta;
