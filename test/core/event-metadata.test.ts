@@ -51,6 +51,32 @@ describe('normalizeEventMetadata (event.md §3.2)', () => {
     expect(raw.metadata).toHaveProperty('kustomize.toolkit.fluxcd.io/token');
   });
 
+  it('puts sourceMetadata below every other source and reports its conflicts', () => {
+    const raw = withMetadata({
+      'event.toolkit.fluxcd.io/cluster': 'from-annotation',
+      'kustomize.toolkit.fluxcd.io/revision': 'r1',
+    });
+    const conflicts: unknown[] = [];
+    const normalized = normalizeEventMetadata(
+      raw,
+      { eventMetadata: { region: 'eu' } },
+      {
+        sourceMetadata: { cluster: 'prod-eu', region: 'us', site: 'a' },
+        onConflict: (found) => conflicts.push(...found),
+      },
+    );
+    expect(normalized.metadata).toEqual({
+      cluster: 'from-annotation',
+      region: 'eu',
+      revision: 'r1',
+      site: 'a',
+    });
+    expect(conflicts).toEqual([
+      { key: 'cluster', sources: ['event source metadata', 'involved object annotations'] },
+      { key: 'region', sources: ['event source metadata', 'Alert object .spec.eventMetadata'] },
+    ]);
+  });
+
   it('drops checksum and digest ignoring case and keeps nested suffixes', () => {
     const raw = withMetadata({
       'kustomize.toolkit.fluxcd.io/Checksum': 'x',

@@ -460,6 +460,48 @@ describe('connections', () => {
   });
 });
 
+describe('shared pools (sharedDispatcher)', () => {
+  it('asks for a pool with the spec proxy and TLS, once per notifier, and leaves it open on close', async () => {
+    const target = await server();
+    const { Agent } = await import('undici');
+    const shared = new Agent({ connections: 1 });
+    cleanups.push(() => shared.close());
+    const asked: unknown[] = [];
+    const sharedDispatcher = (settings: unknown) => {
+      asked.push(settings);
+      return shared;
+    };
+    const notifiers = [1, 2, 3].map(() =>
+      createNotifier({ type: 'generic', address: target.url }, { sharedDispatcher }),
+    );
+    for (const notifier of notifiers) await notifier.post(sampleEvent);
+    for (const notifier of notifiers) await notifier.close();
+    expect(asked).toEqual([{}, {}, {}].map(() => ({ proxy: undefined, tls: undefined })));
+    expect(target.connections).toBe(1);
+    // Still open: the notifiers do not close what they did not make.
+    await createNotifier({ type: 'generic', address: target.url }, { dispatcher: shared }).post(sampleEvent);
+    expect(target.requests).toHaveLength(4);
+  });
+
+  it("gives way to the caller's own dispatcher", async () => {
+    const target = await server();
+    const { Agent } = await import('undici');
+    const own = new Agent();
+    cleanups.push(() => own.close());
+    const notifier = createNotifier(
+      { type: 'generic', address: target.url },
+      {
+        dispatcher: own,
+        sharedDispatcher: () => {
+          throw new Error('not asked');
+        },
+      },
+    );
+    await notifier.post(sampleEvent);
+    expect(target.requests).toHaveLength(1);
+  });
+});
+
 describe('TLS', () => {
   it('trusts a custom CA and presents a client certificate', async () => {
     const pki = await createTestPki();

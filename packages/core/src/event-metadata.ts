@@ -34,6 +34,11 @@ export interface MetadataConflict {
 }
 
 export interface NormalizeOptions {
+  /**
+   * Metadata of where the event came from (e.g. `{ cluster: 'prod-eu' }`), below every other
+   * source: the object's annotations, the Alert and the controller all override it.
+   */
+  sourceMetadata?: Record<string, string>;
   /** Called when two sources wrote the same key; the higher-precedence value has won. */
   onConflict?: (conflicts: MetadataConflict[]) => void;
 }
@@ -68,6 +73,7 @@ export function normalizeEventMetadata(
   }
 
   const sources: [string, [string, string][]][] = [
+    ['event source metadata', Object.entries(options.sourceMetadata ?? {})],
     ['involved object annotations', annotations],
     ['Alert object .spec.eventMetadata', Object.entries(alert.eventMetadata ?? {})],
     ['Alert object .spec.summary', alert.summary ? [['summary', alert.summary]] : []],

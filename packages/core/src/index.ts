@@ -21,6 +21,8 @@ export { eventSchema, parseEvent, parseFluxTimestamp } from './event.js';
 export type { AlertMetadata, MetadataConflict, NormalizeOptions } from './event-metadata.js';
 export { EVENT_METADATA_PREFIX, getRevision, groupOf, normalizeEventMetadata } from './event-metadata.js';
 export { compareUtf8, encodeFluxEventJson, stringifyLikeGo } from './flux-event-json.js';
+export type { ConnectionSettings } from './http/dispatcher.js';
+export { createDispatcher as createHttpDispatcher } from './http/dispatcher.js';
 export { hasHeader, mergeHeaders } from './http/headers.js';
 export type { AttemptInfo, HttpRequest, HttpResponse } from './http/http-transport.js';
 export {

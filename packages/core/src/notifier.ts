@@ -12,6 +12,7 @@ import type {
 import { NotifierError } from './errors.js';
 import { type Event, parseEvent } from './event.js';
 import { basicAuthFromUserinfo } from './http/basic-auth.js';
+import type { ConnectionSettings } from './http/dispatcher.js';
 import { hasHeader } from './http/headers.js';
 import { type AttemptInfo, type HttpRequest, HttpTransport } from './http/http-transport.js';
 import { invalidSpec, type ProviderSpec, resolvedSpecShape, resolveProviderSpec } from './provider-spec.js';
@@ -32,6 +33,12 @@ export interface Notifier {
 export interface CreateOptions {
   /** HTTP goes through it (e.g. undici's MockAgent in tests); the notifier does not close it. */
   dispatcher?: Dispatcher;
+  /**
+   * Pools shared between notifiers: called with the notifier's proxy and TLS settings (once
+   * more without TLS, for the calls that go without it); the notifier does not close what it
+   * returns. `dispatcher` wins over it. `createHttpDispatcher` makes pools as the notifier would.
+   */
+  sharedDispatcher?: (settings: ConnectionSettings) => Dispatcher | Promise<Dispatcher>;
   /** Called once per HTTP attempt, with a redacted URL. */
   onAttempt?: (info: AttemptInfo) => void;
   /** Provider types of your own (`defineProvider`), looked up before the built-in ones. */
@@ -153,6 +160,7 @@ class DefinedNotifier implements Notifier {
       spec,
       redactor: this.redactor,
       dispatcher: options.dispatcher,
+      sharedDispatcher: options.sharedDispatcher,
       onAttempt: options.onAttempt,
     });
   }

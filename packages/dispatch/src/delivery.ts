@@ -60,6 +60,11 @@ export interface QueuedDelivery {
   /** The merged event, exactly as the provider will receive it. */
   event: Event;
   /**
+   * For git commit-status types: the commit status id computed for this delivery (the
+   * Provider's `commitStatusExpr`, or the default), which the post uses.
+   */
+  commitStatus?: string;
+  /**
    * Set for commit-status deliveries: a delivery whose `order` is older than one already
    * delivered under the same `key` is dropped as superseded instead of posted.
    */

@@ -10,6 +10,7 @@ export type {
   ProviderRef,
   QueuedDelivery,
 } from './delivery.js';
+export { createDispatcher, DEFAULT_RATE_LIMIT_INTERVAL_MS } from './dispatcher.js';
 export type {
   AlertExplanation,
   Dispatcher,
@@ -48,6 +49,7 @@ export type {
   Secret,
 } from './manifests/types.js';
 export { validateManifestObjects } from './manifests/validate-objects.js';
+export type { DeadLimit } from './queue/dead-letters.js';
 export type {
   DeliveryQueue,
   PendingDelivery,
@@ -56,10 +58,22 @@ export type {
   QueueOptions,
   QueueWorker,
 } from './queue/delivery-queue.js';
+export type {
+  MemoryQueue,
+  MemoryQueueOptions,
+  QueueTimers,
+} from './queue/memory-queue.js';
+export { memoryQueue } from './queue/memory-queue.js';
 export {
   checkSchedule,
   DEFAULT_SCHEDULE,
   isRetryableFailure,
   nextAttemptDelayMs,
 } from './queue/retry-schedule.js';
+export { duplicateKey } from './rate-limit/duplicate-key.js';
+export type {
+  MemoryRateLimitStore,
+  MemoryRateLimitStoreOptions,
+} from './rate-limit/memory-rate-limit-store.js';
+export { memoryRateLimitStore } from './rate-limit/memory-rate-limit-store.js';
 export type { RateLimitDecision, RateLimitStore } from './rate-limit/rate-limit-store.js';

@@ -20,9 +20,11 @@ export const createNotifier = createNotifierFactory(builtinProviders);
 
 export type {
   AttemptInfo,
+  ConnectionSettings,
   CreateOptions,
   EncodedMessage,
   Event,
+  MetadataConflict,
   Notifier,
   NotifierErrorCode,
   ObjectReference,
@@ -31,17 +33,23 @@ export type {
   ProviderSpec,
   ProviderType,
   Severity,
+  TlsOptions,
 } from '@notiflux/core';
 export {
   commitStatusProviderTypes,
+  createHttpDispatcher,
   defineProvider,
+  EVENT_METADATA_PREFIX,
   encodeFluxEventJson,
   getRevision,
+  groupOf,
   hasChangeRequestKey,
   hasCommitKey,
   isCommitStatusUpdate,
   NotifierError,
   normalizeEventMetadata,
+  parseEvent,
   providerCategoryOf,
   shouldDeliver,
 } from '@notiflux/core';
+export { defaultCommitStatusId } from './git/commit-status-id.js';

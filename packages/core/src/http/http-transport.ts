@@ -6,7 +6,7 @@ import type { ProviderType } from '../provider-types.js';
 import type { Redactor } from '../redaction.js';
 import { AttemptWindow } from './attempt-window.js';
 import { basicAuthFromUserinfo } from './basic-auth.js';
-import { createDispatcher } from './dispatcher.js';
+import { type ConnectionSettings, createDispatcher } from './dispatcher.js';
 import { exchange } from './exchange.js';
 import { hasHeader, mergeHeaders } from './headers.js';
 import {
@@ -76,6 +76,8 @@ export interface HttpTransportOptions {
   spec: Pick<ResolvedSpec, 'type' | 'proxy' | 'tls' | 'retry'>;
   redactor: Redactor;
   dispatcher?: Dispatcher | undefined;
+  /** Where pools shared with other notifiers come from; the transport does not close them. */
+  sharedDispatcher?: ((settings: ConnectionSettings) => Dispatcher | Promise<Dispatcher>) | undefined;
   onAttempt?: ((info: AttemptInfo) => void) | undefined;
 }
 
@@ -130,7 +132,7 @@ export class HttpTransport {
   private lastTarget: ParsedTarget | undefined;
 
   constructor(private readonly options: HttpTransportOptions) {
-    this.ownsDispatcher = options.dispatcher === undefined;
+    this.ownsDispatcher = options.dispatcher === undefined && options.sharedDispatcher === undefined;
     if (options.dispatcher) this.dispatcher = Promise.resolve(options.dispatcher);
   }
 
@@ -194,14 +196,19 @@ export class HttpTransport {
    * spec's proxy and TLS), for SDK clients that should share it.
    */
   getDispatcher(): Promise<Dispatcher> {
-    this.dispatcher ??= createDispatcher(this.options.spec);
+    this.dispatcher ??= this.pool({ proxy: this.options.spec.proxy, tls: this.options.spec.tls });
     return this.dispatcher;
   }
 
   private getDispatcherWithoutTls(): Promise<Dispatcher> {
-    if (!this.ownsDispatcher || !this.options.spec.tls) return this.getDispatcher();
-    this.dispatcherWithoutTls ??= createDispatcher({ proxy: this.options.spec.proxy });
+    if (this.options.dispatcher || !this.options.spec.tls) return this.getDispatcher();
+    this.dispatcherWithoutTls ??= this.pool({ proxy: this.options.spec.proxy });
     return this.dispatcherWithoutTls;
+  }
+
+  private pool(settings: ConnectionSettings): Promise<Dispatcher> {
+    const { sharedDispatcher } = this.options;
+    return sharedDispatcher ? Promise.resolve(sharedDispatcher(settings)) : createDispatcher(settings);
   }
 
   async close(): Promise<void> {

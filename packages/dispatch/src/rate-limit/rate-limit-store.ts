@@ -10,6 +10,11 @@ export interface RateLimitStore {
    * token was already taken; `resetAt` is the start of the next window (ms since the epoch).
    */
   take(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision>;
+  /**
+   * What `take` would answer at `nowMs`, without taking the token (for dry runs). Optional: a
+   * store without it is taken to allow.
+   */
+  peek?(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision>;
   close?(): Promise<void>;
 }
 

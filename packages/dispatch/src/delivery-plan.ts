@@ -1,0 +1,94 @@
+import { type Event, getRevision, type MetadataConflict, normalizeEventMetadata } from '@notiflux/providers';
+import type { ConfiguredProvider } from './configuration.js';
+import type { Delivery, QueuedDelivery } from './delivery.js';
+import { deliveryId } from './delivery-id.js';
+import { commitStatusIdFor } from './delivery-rules/commit-status-id.js';
+import { providerRule } from './delivery-rules/provider-rules.js';
+import type { CompiledAlert } from './matching/compiled-alert.js';
+
+/** One event as it arrived: validated, with its cleaned form and where it came from. */
+export interface IncomingEvent {
+  /** As received (validated), for the delivery ids. */
+  event: Event;
+  /** Metadata cleaned on receipt, prefixes kept. */
+  cleaned: Event;
+  sourceMetadata?: Record<string, string>;
+}
+
+export interface PlanOptions {
+  noCrossNamespaceRefs: boolean;
+  onConflict?: (conflicts: MetadataConflict[]) => void;
+}
+
+/** What one matched Alert does with the event: the Delivery, and what to queue when it is queued. */
+export interface DeliveryPlan {
+  delivery: Delivery;
+  queued?: QueuedDelivery;
+  /** Why it was refused, in words, for logs and explanations. */
+  problem?: string;
+}
+
+/**
+ * The delivery of one matched Alert, in upstream's order: the cross-namespace rule, the
+ * Provider's category rules on the cleaned event, the Alert's metadata merge, then the commit
+ * status id for commit-status types.
+ */
+export function planDelivery(
+  incoming: IncomingEvent,
+  alert: CompiledAlert,
+  configured: ConfiguredProvider,
+  options: PlanOptions,
+): DeliveryPlan {
+  const { event, cleaned, sourceMetadata } = incoming;
+  const provider = configured.ref;
+  const base = {
+    id: deliveryId(event, sourceMetadata, alert.ref, provider),
+    alert: alert.ref,
+    provider,
+  };
+  const objectNamespace = event.involvedObject.namespace ?? '';
+  if (options.noCrossNamespaceRefs && objectNamespace !== alert.ref.namespace) {
+    const object = event.involvedObject;
+    return {
+      delivery: { ...base, state: 'refused', reason: 'cross-namespace' },
+      problem: `Alert ${alert.ref.namespace}/${alert.ref.name} can't process event from ${object.kind}/${objectNamespace}/${object.name}: cross-namespace references are blocked`,
+    };
+  }
+  const rule = providerRule(provider.type, configured.suspended, cleaned);
+  if (rule.state !== 'queued') return { delivery: { ...base, ...rule } };
+
+  const { eventMetadata, summary } = alert.alert.spec;
+  const merged = normalizeEventMetadata(
+    cleaned,
+    { ...(eventMetadata ? { eventMetadata } : {}), ...(summary ? { summary } : {}) },
+    {
+      ...(sourceMetadata ? { sourceMetadata } : {}),
+      ...(options.onConflict ? { onConflict: options.onConflict } : {}),
+    },
+  );
+  if (!configured.setsCommitStatus) {
+    return {
+      delivery: { ...base, state: 'queued', event: merged },
+      queued: { ...base, event: merged },
+    };
+  }
+  const status = commitStatusIdFor(configured.commitStatusExpr, merged, alert.alert, configured.provider);
+  if ('problem' in status) {
+    return {
+      delivery: { ...base, state: 'refused', reason: 'commit-status-expr', event: merged },
+      problem: status.problem,
+    };
+  }
+  return {
+    delivery: { ...base, state: 'queued', event: merged },
+    queued: {
+      ...base,
+      event: merged,
+      commitStatus: status.id,
+      supersede: {
+        key: `${provider.namespace}/${provider.name}\u0000${getRevision(merged) ?? ''}\u0000${status.id}`,
+        order: Date.parse(merged.timestamp),
+      },
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import {
+  type Event,
+  hasChangeRequestKey,
+  hasCommitKey,
+  isCommitStatusUpdate,
+  providerCategoryOf,
+} from '@notiflux/providers';
+import type { DeliveryReason } from '../delivery.js';
+
+export type ProviderRuleOutcome =
+  | { state: 'queued' }
+  | { state: 'skipped' | 'dropped'; reason: DeliveryReason };
+
+/**
+ * Whether a Provider of this type takes the event, decided on the cleaned event (prefixed keys,
+ * before the Alert's metadata is merged): a suspended Provider takes nothing; alerting types
+ * skip commit-status updates; commit-status types need an update, a commit key or an error;
+ * change-request types need a change-request key; generic types take everything.
+ */
+export function providerRule(type: string, suspended: boolean, event: Event): ProviderRuleOutcome {
+  if (suspended) return { state: 'skipped', reason: 'provider-suspended' };
+  switch (providerCategoryOf(type)) {
+    case 'generic':
+      return { state: 'queued' };
+    case 'alerting':
+      return isCommitStatusUpdate(event)
+        ? { state: 'skipped', reason: 'commit-status-update' }
+        : { state: 'queued' };
+    case 'commit-status':
+      return isCommitStatusUpdate(event) || hasCommitKey(event) || event.severity === 'error'
+        ? { state: 'queued' }
+        : { state: 'dropped', reason: 'missing-commit-key' };
+    case 'change-request':
+      return hasChangeRequestKey(event)
+        ? { state: 'queued' }
+        : { state: 'dropped', reason: 'missing-change-request-key' };
+  }
+}

@@ -1,0 +1,25 @@
+import { EVENT_METADATA_PREFIX, type Event, groupOf } from '@notiflux/providers';
+
+/** `<group of the involved object's apiVersion>/`: the prefix of the controller's own keys. */
+export function objectGroupPrefix(event: Pick<Event, 'involvedObject'>): string {
+  return `${groupOf(event.involvedObject.apiVersion)}/`;
+}
+
+/**
+ * The event as notification-controller keeps it on receipt: only the annotation keys and the
+ * controller's keys survive, minus the controller's `checksum` and `digest` (compared ignoring
+ * case). The controller's `token` stays: it is part of the duplicate key.
+ */
+export function cleanEventMetadata(event: Event): Event {
+  const prefix = objectGroupPrefix(event);
+  const checksum = `${prefix}checksum`.toLowerCase();
+  const digest = `${prefix}digest`.toLowerCase();
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event.metadata ?? {})) {
+    if (!key.startsWith(EVENT_METADATA_PREFIX) && !key.startsWith(prefix)) continue;
+    const folded = key.toLowerCase();
+    if (folded === checksum || folded === digest) continue;
+    metadata[key] = value;
+  }
+  return { ...event, metadata };
+}

@@ -1,0 +1,168 @@
+import type { RateLimitDecision, RateLimitStore } from './rate-limit-store.js';
+
+export interface MemoryRateLimitStoreOptions {
+  /**
+   * Read by the background sweep only; `take` sweeps with the time it is given. Pass the
+   * dispatcher's clock so both agree. Default `Date.now`.
+   */
+  clock?: () => number;
+  /**
+   * How often idle buckets are swept, in ms. Default: the interval of the first `take`, as Flux
+   * configures its limiter (sweep every interval, forget buckets idle for two).
+   */
+  sweepIntervalMs?: number;
+}
+
+/** A bucket forgotten once its last refilled window started more than this many intervals ago. */
+const IDLE_INTERVALS = 2;
+
+/**
+ * One key's token. Windows are fixed, anchored at the first event: `[start + k·I, start + (k+1)·I)`.
+ * `lastTick` is the window whose token was last refilled; `available` is 1 or 0.
+ */
+class Bucket {
+  lastTick = 0;
+  available = 1;
+
+  constructor(
+    public start: number,
+    readonly intervalMs: number,
+  ) {}
+
+  take(nowMs: number): RateLimitDecision {
+    // A clock that went back before the anchor re-anchors the bucket at now, keeping the token
+    // state: the window just taken stays taken.
+    if (nowMs < this.start) {
+      this.start = nowMs;
+      this.lastTick = 0;
+    }
+    const tick = Math.floor((nowMs - this.start) / this.intervalMs);
+    const resetAt = this.start + (tick + 1) * this.intervalMs;
+    if (this.lastTick < tick) {
+      this.available = 1;
+      this.lastTick = tick;
+    }
+    if (this.available > 0) {
+      this.available -= 1;
+      return { allowed: true, resetAt };
+    }
+    return { allowed: false, resetAt };
+  }
+
+  /** What `take` would answer at `nowMs`, leaving the bucket as it is. */
+  peek(nowMs: number): RateLimitDecision {
+    const start = nowMs < this.start ? nowMs : this.start;
+    const tick = Math.floor((nowMs - start) / this.intervalMs);
+    const refilled = nowMs < this.start || this.lastTick < tick;
+    return { allowed: refilled || this.available > 0, resetAt: start + (tick + 1) * this.intervalMs };
+  }
+
+  /** Whether the bucket has been idle long enough at `nowMs` to be forgotten. */
+  idleAt(nowMs: number): boolean {
+    const lastRefill = Math.min(this.start + this.lastTick * this.intervalMs, nowMs);
+    return nowMs - lastRefill > IDLE_INTERVALS * this.intervalMs;
+  }
+}
+
+export interface MemoryRateLimitStore extends RateLimitStore {
+  /** Buckets held now (idle ones not yet swept included). */
+  readonly size: number;
+  /** Forgets idle buckets as of `nowMs`, as the periodic sweep does; returns how many. */
+  sweep(nowMs: number): number;
+  peek(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision>;
+  close(): Promise<void>;
+}
+
+function checkTime(value: number, name: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new TypeError(`${name} must be a finite number of ms, got ${String(value)}`);
+  }
+}
+
+/**
+ * Duplicate-suppression windows in this process, with the semantics of go-limiter's memory store
+ * as Flux configures it: one token per key per window, windows fixed from the key's first event,
+ * idle buckets swept every interval. Sweeps run when a `take` finds one due (by the time it is
+ * given) and from an unref'd timer, so an idle process forgets its keys too and can still exit.
+ */
+export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}): MemoryRateLimitStore {
+  const clock = options.clock ?? Date.now;
+  if (options.sweepIntervalMs !== undefined) {
+    checkTime(options.sweepIntervalMs, 'sweepIntervalMs');
+    if (options.sweepIntervalMs <= 0) throw new TypeError('sweepIntervalMs must be > 0');
+  }
+  let buckets = new Map<string, Bucket>();
+  let sweepIntervalMs = options.sweepIntervalMs;
+  let nextSweepAt: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const sweep = (nowMs: number): number => {
+    let idle = 0;
+    for (const bucket of buckets.values()) if (bucket.idleAt(nowMs)) idle += 1;
+    if (idle === 0) return 0;
+    if (idle > buckets.size / 2) {
+      // Copy the survivors so the table's memory is given back, not only its entries.
+      const kept = new Map<string, Bucket>();
+      for (const [key, bucket] of buckets) if (!bucket.idleAt(nowMs)) kept.set(key, bucket);
+      buckets = kept;
+    } else {
+      for (const [key, bucket] of buckets) if (bucket.idleAt(nowMs)) buckets.delete(key);
+    }
+    return idle;
+  };
+
+  // Sweeps fall on a fixed grid from the first take, as a ticker would; a late sweep judges
+  // idleness as of the grid point it stands for, not later.
+  const sweepIfDue = (nowMs: number): void => {
+    if (sweepIntervalMs === undefined || nextSweepAt === undefined) return;
+    if (nowMs < nextSweepAt - 2 * sweepIntervalMs) {
+      // The clock went back: restart the grid from now.
+      nextSweepAt = nowMs + sweepIntervalMs;
+      return;
+    }
+    if (nowMs < nextSweepAt) return;
+    const gridPoint = nextSweepAt + Math.floor((nowMs - nextSweepAt) / sweepIntervalMs) * sweepIntervalMs;
+    sweep(gridPoint);
+    nextSweepAt = gridPoint + sweepIntervalMs;
+  };
+
+  const startSweeping = (nowMs: number, intervalMs: number): void => {
+    sweepIntervalMs ??= intervalMs;
+    nextSweepAt = nowMs + sweepIntervalMs;
+    timer = setInterval(() => sweepIfDue(clock()), sweepIntervalMs);
+    timer.unref();
+  };
+
+  return {
+    get size() {
+      return buckets.size;
+    },
+    sweep,
+    async take(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision> {
+      if (closed) throw new Error('memoryRateLimitStore is closed: take() after close()');
+      if (typeof key !== 'string') throw new TypeError('key must be a string');
+      checkTime(intervalMs, 'intervalMs');
+      if (intervalMs <= 0) throw new TypeError(`intervalMs must be > 0, got ${intervalMs}`);
+      checkTime(nowMs, 'nowMs');
+      if (nextSweepAt === undefined) startSweeping(nowMs, intervalMs);
+      else sweepIfDue(nowMs);
+      let bucket = buckets.get(key);
+      if (bucket === undefined) {
+        bucket = new Bucket(nowMs, intervalMs);
+        buckets.set(key, bucket);
+      }
+      return bucket.take(nowMs);
+    },
+    async peek(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision> {
+      const bucket = buckets.get(key);
+      if (bucket === undefined || bucket.idleAt(nowMs)) return { allowed: true, resetAt: nowMs + intervalMs };
+      return bucket.peek(nowMs);
+    },
+    async close(): Promise<void> {
+      closed = true;
+      if (timer !== undefined) clearInterval(timer);
+      buckets = new Map();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { memoryQueue } from '@notiflux/dispatch';
+import { describeDeliveryQueue } from './queue-contract.js';
+
+describeDeliveryQueue('memoryQueue', (options) => memoryQueue(options));

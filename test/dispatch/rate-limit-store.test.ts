@@ -1,0 +1,81 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { memoryRateLimitStore } from '@notiflux/dispatch';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/recording-server.js';
+import { describeRateLimitStore } from './rate-limit-contract.js';
+
+describeRateLimitStore('memoryRateLimitStore', () => memoryRateLimitStore());
+
+const MINUTE = 60_000;
+const INTERVAL = 5 * MINUTE;
+const T0 = Date.UTC(2026, 11, 5, 9, 0, 0);
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+function heapUsed(): number {
+  collectGarbage();
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
+
+/** A key shaped like the dispatcher's: 64 lower-case hex digits. */
+const keyOf = (index: number) => index.toString(16).padStart(64, '0');
+
+describe('memoryRateLimitStore', () => {
+  const stores: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+  });
+
+  it('sweeps idle buckets when a take finds a sweep due, by the time it is given', async () => {
+    const store = memoryRateLimitStore();
+    stores.push(store);
+    for (let index = 0; index < 1_000; index += 1) await store.take(keyOf(index), INTERVAL, T0);
+    await store.take('busy', INTERVAL, T0 + 9 * MINUTE);
+    expect(store.size).toBe(1_001);
+    // The sweep of 15:00 forgets every bucket last refilled at 0:00; 'busy' (5:00) stays.
+    await store.take('late', INTERVAL, T0 + 16 * MINUTE);
+    expect(store.size).toBe(2);
+  });
+
+  it("sweeps from an unref'd timer too, reading its clock, so an idle process forgets its keys", async () => {
+    let now = T0;
+    const store = memoryRateLimitStore({ clock: () => now, sweepIntervalMs: 20 });
+    stores.push(store);
+    for (let index = 0; index < 100; index += 1) await store.take(keyOf(index), 1_000, T0);
+    expect(store.size).toBe(100);
+    now = T0 + 3_001;
+    await waitFor(() => store.size === 0);
+  });
+
+  it('refuses a bad interval or time, naming it, and takes after close', async () => {
+    const store = memoryRateLimitStore();
+    await expect(store.take('k', 0, T0)).rejects.toThrow(/intervalMs must be > 0/);
+    await expect(store.take('k', Number.NaN, T0)).rejects.toThrow(/intervalMs must be a finite number/);
+    await expect(store.take('k', INTERVAL, Number.POSITIVE_INFINITY)).rejects.toThrow(/nowMs/);
+    expect(() => memoryRateLimitStore({ sweepIntervalMs: -1 })).toThrow(/sweepIntervalMs/);
+    await store.close();
+    await expect(store.take('k', INTERVAL, T0)).rejects.toThrow(/closed/);
+  });
+
+  it('holds 1,000,000 keys and gives the memory back once the window has passed', async () => {
+    const before = heapUsed();
+    const store = memoryRateLimitStore();
+    stores.push(store);
+    const count = 1_000_000;
+    for (let index = 0; index < count; index += 1) {
+      const decision = await store.take(keyOf(index), INTERVAL, T0 + (index % 1_000));
+      if (!decision.allowed) throw new Error(`key ${index} was refused on its first event`);
+    }
+    expect(store.size).toBe(count);
+    const held = heapUsed() - before;
+    // Over two intervals later every one of them is idle: the next take sweeps them all.
+    await store.take('next', INTERVAL, T0 + 16 * MINUTE);
+    expect(store.size).toBe(1);
+    const after = heapUsed() - before;
+    expect(held).toBeGreaterThan(50 * 1024 * 1024);
+    expect(after).toBeLessThan(50 * 1024 * 1024);
+  }, 120_000);
+});
