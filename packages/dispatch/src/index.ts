@@ -77,3 +77,7 @@ export type {
 } from './rate-limit/memory-rate-limit-store.js';
 export { memoryRateLimitStore } from './rate-limit/memory-rate-limit-store.js';
 export type { RateLimitDecision, RateLimitStore } from './rate-limit/rate-limit-store.js';
+export type { EventServer, EventServerOptions } from './server/event-server.js';
+export { createEventServer, eventServerDefaults } from './server/event-server.js';
+export type { EventSource } from './server/event-sources.js';
+export { formatResetTime } from './server/rate-limit-headers.js';

@@ -1,0 +1,95 @@
+/**
+ * The event server's Prometheus metrics, in a registry of its own (never prom-client's global
+ * one, so two servers in one process, or a host application's metrics, do not collide).
+ */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeliveryReport } from '../delivery.js';
+import type { Dispatcher } from '../dispatcher-types.js';
+import type { QueueCounts } from '../queue/delivery-queue.js';
+
+/** What became of one request to the event endpoint. */
+export type EventResult =
+  | 'accepted'
+  | 'no_match'
+  | 'suppressed'
+  | 'invalid'
+  | 'unauthorized'
+  | 'too_large'
+  | 'failed';
+
+export interface ServerMetrics {
+  eventReceived(result: EventResult): void;
+  deliveryReported(report: DeliveryReport): void;
+}
+
+export function createServerMetrics(
+  registry: Registry,
+  dispatcher: Dispatcher,
+  options: { processMetrics?: boolean } = {},
+): ServerMetrics {
+  const registers = [registry];
+  if (options.processMetrics === true) collectDefaultMetrics({ register: registry, prefix: 'notiflux_' });
+
+  const events = new Counter({
+    name: 'notiflux_events_received_total',
+    help: 'Event requests received, by result',
+    labelNames: ['result'],
+    registers,
+  });
+  const deliveries = new Counter({
+    name: 'notiflux_deliveries_total',
+    help: 'Final delivery outcomes, by provider type and outcome (delivered, dead, dropped)',
+    labelNames: ['provider_type', 'outcome'],
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'notiflux_delivery_duration_seconds',
+    help: "Duration of a delivery's last post, by provider type and outcome",
+    labelNames: ['provider_type', 'outcome'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60],
+    registers,
+  });
+
+  // One counts() per scrape for the four gauges: prom-client calls every collect() in the same
+  // tick, so they share the pending promise.
+  let pending: Promise<QueueCounts | undefined> | undefined;
+  const currentCounts = () => {
+    if (pending === undefined) {
+      pending = dispatcher.counts().then(
+        (counts) => counts,
+        () => undefined,
+      );
+      void pending.finally(() => {
+        pending = undefined;
+      });
+    }
+    return pending;
+  };
+  const queueGauge = (name: string, help: string, field: keyof QueueCounts) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      async collect() {
+        const counts = await currentCounts();
+        if (counts !== undefined) this.set(counts[field]);
+      },
+    });
+  queueGauge('notiflux_queue_depth', 'Deliveries waiting to be posted', 'waiting');
+  queueGauge('notiflux_queue_active', 'Deliveries being posted now', 'active');
+  queueGauge('notiflux_queue_delayed', 'Deliveries waiting for a later attempt', 'delayed');
+  queueGauge('notiflux_queue_dead', 'Dead deliveries kept for listing and retry', 'dead');
+
+  return {
+    eventReceived(result) {
+      events.inc({ result });
+    },
+    deliveryReported(report) {
+      const labels = { provider_type: report.provider.type, outcome: report.state };
+      deliveries.inc(labels);
+      if (report.durationMs !== undefined) duration.observe(labels, report.durationMs / 1000);
+    },
+  };
+}
+
+export { Registry };
