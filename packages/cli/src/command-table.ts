@@ -1,4 +1,6 @@
 import type { Command } from './command.js';
+import { checkCommand } from './commands/check.js';
+import { dispatchCommand } from './commands/dispatch.js';
 import { encodeCommand } from './commands/encode.js';
 import { sendCommand } from './commands/send.js';
 import { signCommand } from './commands/sign.js';
@@ -12,6 +14,8 @@ export const commands: readonly Command[] = [
   signCommand,
   verifyCommand,
   typesCommand,
+  checkCommand,
+  dispatchCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

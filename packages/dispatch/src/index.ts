@@ -27,7 +27,7 @@ export { loadManifestFiles } from './manifests/load-manifest-files.js';
 export type { LoadOptions } from './manifests/load-manifests.js';
 export { loadManifests } from './manifests/load-manifests.js';
 export type { ManifestIssue } from './manifests/manifest-error.js';
-export { ManifestError } from './manifests/manifest-error.js';
+export { formatIssue, ManifestError } from './manifests/manifest-error.js';
 export type {
   ProviderSpecOptions,
   ProviderSpecResult,
