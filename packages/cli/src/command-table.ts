@@ -3,6 +3,7 @@ import { checkCommand } from './commands/check.js';
 import { dispatchCommand } from './commands/dispatch.js';
 import { encodeCommand } from './commands/encode.js';
 import { sendCommand } from './commands/send.js';
+import { serveCommand } from './commands/serve.js';
 import { signCommand } from './commands/sign.js';
 import { typesCommand } from './commands/types.js';
 import { verifyCommand } from './commands/verify.js';
@@ -16,6 +17,7 @@ export const commands: readonly Command[] = [
   typesCommand,
   checkCommand,
   dispatchCommand,
+  serveCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
