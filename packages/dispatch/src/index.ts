@@ -81,3 +81,4 @@ export type { EventServer, EventServerOptions } from './server/event-server.js';
 export { createEventServer, eventServerDefaults } from './server/event-server.js';
 export type { EventSource } from './server/event-sources.js';
 export { formatResetTime } from './server/rate-limit-headers.js';
+export { logDelivery } from './server/server-log.js';

@@ -4,6 +4,7 @@ import {
   type Dispatcher,
   type DispatcherOptions,
   type EventSource,
+  logDelivery,
 } from '@notiflux/dispatch';
 import { type Command, exitCode } from '../command.js';
 import { commonHelp } from '../command-line.js';
@@ -90,6 +91,8 @@ Example:
     const signal = await shutdownSignal(io.signal);
     logger.info({ signal }, 'shutting down: no new events, finishing deliveries');
     await server.close();
+    // The closed server no longer logs outcomes; the deliveries finishing now still get their line.
+    dispatcher.on('delivery', (report) => logDelivery(logger, report));
     if (redis === undefined && !(await drainWithin(dispatcher, drainTimeoutMs))) {
       logger.warn({ drainTimeoutMs }, 'deliveries still unfinished at the drain timeout: they are lost');
     }
