@@ -3,7 +3,7 @@ import { run } from 'notiflux';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-process.js';
 
-const commands = ['send', 'encode', 'sign', 'verify', 'types'];
+const commands = ['send', 'encode', 'sign', 'verify', 'types', 'check', 'dispatch', 'serve', 'deliveries'];
 
 describe('notiflux command line', () => {
   it('prints the version of the package', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { checkCommand } from './commands/check.js';
+import { deliveriesCommand } from './commands/deliveries.js';
 import { dispatchCommand } from './commands/dispatch.js';
 import { encodeCommand } from './commands/encode.js';
 import { sendCommand } from './commands/send.js';
@@ -18,6 +19,7 @@ export const commands: readonly Command[] = [
   checkCommand,
   dispatchCommand,
   serveCommand,
+  deliveriesCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
