@@ -11,7 +11,11 @@ export function closestName(name: string, candidates: Iterable<string>): string 
     }
   }
   const allowed = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
-  return bestDistance <= allowed ? best : undefined;
+  if (bestDistance <= allowed) return best;
+  // A part of the name (`labels` for `matchLabels`).
+  if (lower.length < 4) return undefined;
+  for (const candidate of candidates) if (candidate.toLowerCase().includes(lower)) return candidate;
+  return undefined;
 }
 
 function editDistance(a: string, b: string): number {

@@ -54,16 +54,11 @@ export function checkValue(value: unknown, rule: Rule, path: string, report: Rep
       checkString(value, rule, path, report);
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') {
-        report(path, `must be true or false, ${describe(value)}`);
-        return;
-      }
+      if (typeof value !== 'boolean') report(path, `must be true or false, ${describe(value)}`);
       return;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) {
+      if (typeof value !== 'number' || !Number.isInteger(value))
         report(path, `must be an integer, ${describe(value)}`);
-        return;
-      }
       return;
     case 'stringMap':
       if (!isPlainObject(value)) {
@@ -108,16 +103,13 @@ export function checkFields(
   path: string,
   report: Report,
 ): void {
-  for (const [name, field] of Object.entries(rule.fields)) {
-    const value = Object.hasOwn(object, name) ? object[name] : undefined;
-    if (value === undefined || value === null) {
-      if (field.required) report(fieldPath(path, name), 'is required');
+  // In the object's own order, so that issues come in the order of the text.
+  for (const [name, value] of Object.entries(object)) {
+    if (Object.hasOwn(rule.fields, name)) {
+      if (value !== null && value !== undefined)
+        checkValue(value, (rule.fields[name] as Field).rule, fieldPath(path, name), report);
       continue;
     }
-    checkValue(value, field.rule, fieldPath(path, name), report);
-  }
-  for (const name of Object.keys(object)) {
-    if (Object.hasOwn(rule.fields, name)) continue;
     const elsewhere =
       rule.elsewhere && Object.hasOwn(rule.elsewhere, name) ? rule.elsewhere[name] : undefined;
     if (elsewhere) {
@@ -126,6 +118,11 @@ export function checkFields(
     }
     const hint = closestName(name, Object.keys(rule.fields));
     report(fieldPath(path, name), `unknown field${hint ? ` (did you mean "${hint}"?)` : ''}`);
+  }
+  for (const [name, field] of Object.entries(rule.fields)) {
+    const value = Object.hasOwn(object, name) ? object[name] : undefined;
+    if (field.required && (value === undefined || value === null))
+      report(fieldPath(path, name), 'is required');
   }
 }
 

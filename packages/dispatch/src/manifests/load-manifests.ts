@@ -82,7 +82,7 @@ function collect(
   const position = at(node);
   if (!isPlainObject(value)) {
     issues.push({
-      ...withoutLines(position),
+      ...issueBase(position),
       message: `a document must be a mapping (a Kubernetes object), got ${Array.isArray(value) ? 'a list' : typeof value}`,
     });
     return;
@@ -99,7 +99,7 @@ function collect(
   const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
   const problem = (path: string, message: string) =>
     issues.push({
-      ...withoutLines(position),
+      ...issueBase(position),
       ...lineFor(position, path),
       ...(typeof kind === 'string' ? { object: objectName(kind, value) } : {}),
       path,
@@ -135,7 +135,8 @@ function collect(
   else found.secrets.push(value as unknown as Secret);
 }
 
-function withoutLines(position: SourcePosition): ManifestIssue {
+/** An issue placed where `position` says, its message still to be filled in. */
+function issueBase(position: SourcePosition): ManifestIssue {
   return {
     ...(position.file === undefined ? {} : { file: position.file }),
     ...(position.line === undefined ? {} : { line: position.line }),

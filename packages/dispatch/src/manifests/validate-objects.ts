@@ -27,7 +27,8 @@ export function validateManifestObjects(manifests: Manifests): ManifestIssue[] {
     ['Alert', manifests.alerts],
     ['Secret', manifests.secrets],
   ];
-  const seen = new Map<string, ManifestIssue>();
+  // Where each object was first seen, to point at both places of a duplicate.
+  const seen = new Map<string, { file?: string; line?: number }>();
   for (const [kind, objects] of lists) {
     if (objects === undefined) continue;
     if (!Array.isArray(objects)) {
@@ -48,7 +49,8 @@ export function validateManifestObjects(manifests: Manifests): ManifestIssue[] {
           first.file || first.line ? ` (first at ${[first.file, first.line].filter(Boolean).join(':')})` : '';
         report('metadata.name', `${name} is defined twice${where}`);
       } else if (!name.includes('/?')) {
-        seen.set(name, issueAt(object, 'metadata.name', '', name));
+        const { file, line } = issueAt(object, 'metadata.name', '', name);
+        seen.set(name, { ...(file === undefined ? {} : { file }), ...(line === undefined ? {} : { line }) });
       }
     });
   }
