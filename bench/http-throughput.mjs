@@ -17,7 +17,7 @@ const body = Buffer.from(sampleEventJson);
 const headers = { 'Content-Type': 'application/json', 'Gotk-Component': sampleEvent.reportingController };
 
 /** Starts bench/http-server.mjs and resolves with its URL and a stop function. */
-async function startServer() {
+export async function startServer() {
   // stdin stays open while we live: if this process dies, the server sees it close and exits.
   const child = spawn(process.execPath, [serverScript], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = once(child, 'exit').then(([code]) => {

@@ -1,4 +1,4 @@
-import { createDispatcher, type Dispatcher, type Manifests } from '@notiflux/dispatch';
+import { createDispatcher, type Dispatcher, loadManifests } from '@notiflux/dispatch';
 import { verify } from '@notiflux/hmac';
 import { encodeFluxEventJson } from '@notiflux/providers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import {
   startRecordingServer,
 } from '../support/recording-server.js';
 import { sampleEvent } from '../support/sample-events.js';
-import { alert, manifests, provider, rawErrorEvent, secret } from './manifest-builders.js';
+import { rawErrorEvent } from './manifest-builders.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -24,35 +24,47 @@ async function server(
   return started;
 }
 
-function dispatcherFor(config: Manifests): Dispatcher {
-  const dispatcher = createDispatcher(config);
+function dispatcherFor(yaml: string): Dispatcher {
+  const dispatcher = createDispatcher(loadManifests(yaml, { namespace: 'apps', file: 'flux-alerts.yaml' }));
   cleanups.push(() => dispatcher.close());
   return dispatcher;
 }
 
-const webappAlert = (providerName: string, extra: object = {}) =>
-  alert(
-    providerName,
-    {
-      providerRef: { name: providerName },
-      eventSources: [{ kind: 'Kustomization', name: 'webapp' }],
-      ...extra,
-    },
-    'apps',
-  );
+/** An Alert on Kustomization `webapp` for Provider `name`, as Flux users write it. */
+const webappAlert = (name: string, extra = '') => `
+apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Alert
+metadata:
+  name: ${name}
+spec:
+  providerRef:
+    name: ${name}
+  eventSources:
+    - kind: Kustomization
+      name: webapp
+${extra}`;
 
-describe('end to end: manifests and a raw controller event to the exact request', () => {
+describe('end to end: YAML and a raw controller event to the exact request', () => {
   it('slack (webhook): the attachment payload of the processed sample event', async () => {
     const slack = await server();
-    const dispatcher = dispatcherFor(
-      manifests({
-        providers: [
-          provider('slack', { type: 'slack', channel: 'general', secretRef: { name: 'slack-url' } }, 'apps'),
-        ],
-        alerts: [webappAlert('slack')],
-        secrets: [secret('slack-url', { address: `${slack.url}/services/T000/B000/XXXX` }, 'apps')],
-      }),
-    );
+    const dispatcher = dispatcherFor(`
+apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Provider
+metadata:
+  name: slack
+spec:
+  type: slack
+  channel: general
+  secretRef:
+    name: slack-url
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: slack-url
+stringData:
+  address: ${slack.url}/services/T000/B000/XXXX
+---${webappAlert('slack')}`);
     await dispatcher.dispatch(rawErrorEvent);
     await dispatcher.drain();
     expect(slack.requests).toHaveLength(1);
@@ -65,66 +77,68 @@ describe('end to end: manifests and a raw controller event to the exact request'
 
   it('generic-hmac: the canonical event JSON, signed with the Secret token', async () => {
     const receiver = await server();
-    const dispatcher = dispatcherFor(
-      manifests({
-        providers: [
-          provider(
-            'signed',
-            { type: 'generic-hmac', address: `${receiver.url}/flux`, secretRef: { name: 'hmac' } },
-            'apps',
-          ),
-        ],
-        alerts: [webappAlert('signed')],
-        secrets: [secret('hmac', { token: 'shared-hmac-key' }, 'apps')],
-      }),
-    );
+    const dispatcher = dispatcherFor(`
+apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Provider
+metadata:
+  name: signed
+spec:
+  type: generic-hmac
+  address: ${receiver.url}/flux
+  secretRef:
+    name: hmac
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: hmac
+data:
+  token: ${Buffer.from('shared-hmac-key').toString('base64')}
+---${webappAlert('signed')}`);
     await dispatcher.dispatch(rawErrorEvent);
     await dispatcher.drain();
     const [request] = receiver.requests;
     expect(request?.body).toBe(encodeFluxEventJson(sampleEvent));
-    expect(request?.headers['x-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(
-      verify(request?.headers['x-signature'] ?? '', request?.bodyBytes ?? Buffer.alloc(0), 'shared-hmac-key'),
-    ).toBe(true);
-    expect(
-      verify(request?.headers['x-signature'] ?? '', request?.bodyBytes ?? Buffer.alloc(0), 'another-key'),
-    ).toBe(false);
+    const signature = request?.headers['x-signature'] ?? '';
+    expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(verify(signature, request?.bodyBytes ?? Buffer.alloc(0), 'shared-hmac-key')).toBe(true);
+    expect(verify(signature, request?.bodyBytes ?? Buffer.alloc(0), 'another-key')).toBe(false);
   });
 
   it('github (Enterprise address): a commit status with the id of commitStatusExpr', async () => {
     const sha = '731f7eaddfb6af01cb2173e18f0f75b0ba780ef1';
+    const json = (status: number, body: unknown): ScriptedResponse => ({
+      status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const api = await server((request) => {
-      const json = (status: number, body: unknown) => ({
-        status,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
       if (request.method === 'GET' && request.path.startsWith('/api/v3/repos/my-org/my-repo/commits/'))
         return json(200, []);
       if (request.method === 'POST' && request.path.startsWith('/api/v3/repos/my-org/my-repo/statuses/'))
         return json(201, { id: 1 });
       return json(404, { message: 'Not Found' });
     });
-    const dispatcher = dispatcherFor(
-      manifests({
-        providers: [
-          provider(
-            'github',
-            {
-              type: 'github',
-              address: `${api.url}/my-org/my-repo`,
-              secretRef: { name: 'github-token' },
-              commitStatusExpr:
-                "event.involvedObject.kind + '/' + event.involvedObject.name + '/' + event.metadata.env",
-            },
-            'apps',
-            '0c9c2e41-d2f9-4f9b-9c41-bebc1984d67a',
-          ),
-        ],
-        alerts: [webappAlert('github', { eventMetadata: { env: 'prod' } })],
-        secrets: [secret('github-token', { token: 'ghp_secret' }, 'apps')],
-      }),
-    );
+    const dispatcher = dispatcherFor(`
+apiVersion: notification.toolkit.fluxcd.io/v1beta3
+kind: Provider
+metadata:
+  name: github
+  uid: 0c9c2e41-d2f9-4f9b-9c41-bebc1984d67a
+spec:
+  type: github
+  address: ${api.url}/my-org/my-repo
+  secretRef:
+    name: github-token
+  commitStatusExpr: "event.involvedObject.kind + '/' + event.involvedObject.name + '/' + event.metadata.env"
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: github-token
+stringData:
+  token: ghp_secret
+---${webappAlert('github', '  eventMetadata:\n    env: prod')}`);
     const update = {
       ...rawErrorEvent,
       severity: 'info' as const,

@@ -238,6 +238,27 @@ describe('Alert matching (TestFilterAlertsForEvent, TestEventMatchesAlert)', () 
     }
   });
 
+  it('merges Alerts on the exact name and on * in Alert order, each once', async () => {
+    const queue = recordingQueue();
+    const source = (name: string) => ({ kind: 'Kustomization', name, namespace: 'foo-ns' });
+    const dispatcher = createDispatcher(
+      manifests({
+        providers: [hook],
+        alerts: [
+          alert('d', { providerRef: { name: 'hook' }, eventSources: [source('*')] }, 'foo-ns'),
+          alert('c', { providerRef: { name: 'hook' }, eventSources: [source('foo')] }, 'foo-ns'),
+          alert('b', { providerRef: { name: 'hook' }, eventSources: [source('foo'), source('*')] }, 'foo-ns'),
+          alert('a', { providerRef: { name: 'hook' }, eventSources: [source('*')] }, 'foo-ns'),
+          alert('e', { providerRef: { name: 'hook' }, eventSources: [source('bar')] }, 'foo-ns'),
+        ],
+      }),
+      { queue, rateLimit: { intervalMs: 0 } },
+    );
+    await dispatcher.dispatch(rawEvent());
+    expect(queue.enqueued.map((d) => d.alert.name)).toEqual(['a', 'b', 'c', 'd']);
+    await dispatcher.close();
+  });
+
   it('lists Alerts in namespace, then name order, and skips Alerts that cannot match', async () => {
     const providers = ['a-ns', 'b-ns'].map((ns) =>
       provider('hook', { type: 'generic', address: 'http://127.0.0.1:9/' }, ns),

@@ -1,4 +1,238 @@
-import { memoryQueue } from '@notiflux/dispatch';
-import { describeDeliveryQueue } from './queue-contract.js';
+import type { QueuedDelivery } from '@notiflux/dispatch';
+import { DEFAULT_SCHEDULE, memoryQueue } from '@notiflux/dispatch';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { waitFor } from '../support/recording-server.js';
+import { describeDeliveryQueue, type QueueHarness, startQueueHarness } from './queue-contract.js';
 
 describeDeliveryQueue('memoryQueue', (options) => memoryQueue(options));
+
+function recordingLogger() {
+  const lines: { level: string; object: object; message?: string }[] = [];
+  const log = (level: string) => (object: object, message?: string) => lines.push({ level, object, message });
+  return { lines, warn: log('warn'), error: log('error') };
+}
+
+/** Timers that only record what the queue asked for; a test fires them. */
+function manualTimers() {
+  const scheduled: { callback: () => void; ms: number; cleared: boolean }[] = [];
+  return {
+    scheduled,
+    setTimeout(callback: () => void, ms: number) {
+      const timer = { callback, ms, cleared: false };
+      scheduled.push(timer);
+      return timer;
+    },
+    clearTimeout(handle: unknown) {
+      (handle as { cleared: boolean }).cleared = true;
+    },
+  };
+}
+
+describe('memoryQueue', () => {
+  let h: QueueHarness;
+  beforeEach(async () => {
+    h = await startQueueHarness((options) => memoryQueue(options));
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await h.close();
+  });
+
+  it('uses the default schedule with ±10 % jitter, through the timers and clock it is given', async () => {
+    const timers = manualTimers();
+    let now = 1_000_000;
+    const jitter = [0, 0.999_999];
+    const queue = await h.started(
+      memoryQueue({ timers, clock: () => now, random: () => jitter.shift() ?? 0.5 }),
+    );
+    h.answer('hook', { status: 503 }, { status: 502 });
+    const delivery = h.delivery('hook');
+    await queue.enqueue([delivery]);
+    await waitFor(() => timers.scheduled.length === 1);
+    expect(timers.scheduled[0]!.ms).toBe(DEFAULT_SCHEDULE[0]! * 0.9);
+    expect((await queue.queued())[0]).toMatchObject({
+      state: 'delayed',
+      attempts: 1,
+      nextAttemptAt: now + 4_500,
+    });
+
+    now += 4_500;
+    timers.scheduled[0]!.callback();
+    await waitFor(() => timers.scheduled.length === 2);
+    expect(timers.scheduled[1]!.ms).toBe(Math.round(DEFAULT_SCHEDULE[1]! * (1 + 0.1 * (2 * 0.999_999 - 1))));
+    timers.scheduled[1]!.callback();
+    await queue.drain();
+    expect(h.reportOf(delivery.id)).toMatchObject({ state: 'delivered', attempts: 3 });
+  });
+
+  it("unref's its retry timers, so a delivery waiting for a later attempt lets the process exit", async () => {
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    const queue = await h.started(memoryQueue({ schedule: [60_000], random: () => 0.5 }));
+    h.answer('hook', { status: 503 });
+    await queue.enqueue([h.delivery('hook')]);
+    await waitFor(async () => (await queue.counts()).delayed === 1);
+    const index = spy.mock.calls.findIndex((call) => call[1] === 60_000);
+    const retryTimer = spy.mock.results[index]?.value as NodeJS.Timeout | undefined;
+    expect(retryTimer).toBeDefined();
+    expect(retryTimer?.hasRef()).toBe(false);
+  });
+
+  it('close tells how many deliveries it left unfinished, and logs it', async () => {
+    const logger = recordingLogger();
+    const queue = await h.started(memoryQueue({ concurrency: 1, schedule: [60_000], logger }));
+    h.answer('retry-me', { status: 503 });
+    await queue.enqueue([h.delivery('retry-me')]);
+    await waitFor(async () => (await queue.counts()).delayed === 1);
+    h.hold('held');
+    await queue.enqueue([h.delivery('held'), h.delivery('held')]);
+    await waitFor(() => h.requestsTo('held').length === 1);
+    expect(queue.unfinished).toBe(3);
+
+    await queue.close(20);
+    expect(queue.unfinished).toBe(3);
+    expect(logger.lines).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        object: { unfinished: 3 },
+        message: expect.stringMatching(/lost/),
+      }),
+    ]);
+    // Nothing more will happen: drain does not wait for the lost deliveries.
+    await queue.drain();
+    expect(h.reports).toEqual([]);
+  });
+
+  it('keeps at most deadLimit.count dead deliveries, dropping the oldest', async () => {
+    const queue = await h.started(memoryQueue({ deadLimit: { count: 2 } }));
+    h.answer('gone', { status: 404 }, { status: 404 }, { status: 404 });
+    const deliveries = [h.delivery('gone'), h.delivery('gone'), h.delivery('gone')];
+    for (const delivery of deliveries) {
+      await queue.enqueue([delivery]);
+      await queue.drain();
+    }
+    expect((await queue.dead()).map((report) => report.id)).toEqual([deliveries[1]!.id, deliveries[2]!.id]);
+    expect((await queue.counts()).dead).toBe(2);
+    expect(await queue.retryDead(deliveries[0]!.id)).toBe(0);
+  });
+
+  it('forgets dead deliveries older than deadLimit.ageMs', async () => {
+    let now = 5_000_000;
+    const queue = await h.started(memoryQueue({ deadLimit: { ageMs: 1_000 }, clock: () => now }));
+    h.answer('gone', { status: 404 }, { status: 404 });
+    const first = h.delivery('gone');
+    await queue.enqueue([first]);
+    await queue.drain();
+    now += 600;
+    const second = h.delivery('gone');
+    await queue.enqueue([second]);
+    await queue.drain();
+    now += 500;
+    expect((await queue.dead()).map((report) => report.id)).toEqual([second.id]);
+    now += 600;
+    expect(await queue.dead()).toEqual([]);
+    expect((await queue.counts()).dead).toBe(0);
+  });
+
+  it('takes a dead id enqueued again out of the dead set and posts it afresh', async () => {
+    const queue = await h.started(memoryQueue());
+    h.answer('gone', { status: 404 });
+    const delivery = h.delivery('gone');
+    await queue.enqueue([delivery]);
+    await queue.drain();
+    await queue.enqueue([delivery]);
+    await queue.drain();
+    expect(h.reports.map((report) => report.state)).toEqual(['dead', 'delivered']);
+    expect(await queue.dead()).toEqual([]);
+  });
+
+  it('forgets a supersede key once no delivery it holds carries it', async () => {
+    const queue = await h.started(memoryQueue({ schedule: [30] }));
+    const newer = h.delivery('status', { supersede: { key: 'sha/ci', order: 2 } });
+    await queue.enqueue([newer]);
+    await queue.drain();
+    // Not a retry: a late event for the same commit status is posted, as Flux would.
+    const late = h.delivery('status', { supersede: { key: 'sha/ci', order: 1 } });
+    await queue.enqueue([late]);
+    await queue.drain();
+    expect(h.reports.map((report) => report.state)).toEqual(['delivered', 'delivered']);
+  });
+
+  it('keeps a superseded check for a dead delivery that is retried by hand', async () => {
+    const queue = await h.started(memoryQueue({ schedule: [] }));
+    h.answer('status-old', { status: 503 });
+    const older = h.delivery('status-old', { supersede: { key: 'sha/ci', order: 1 } });
+    await queue.enqueue([older]);
+    await queue.drain();
+    const newer = h.delivery('status-new', { supersede: { key: 'sha/ci', order: 2 } });
+    await queue.enqueue([newer]);
+    await queue.drain();
+    expect(await queue.retryDead()).toBe(1);
+    await queue.drain();
+    expect(h.reports.map((report) => [report.id, report.state])).toEqual([
+      [older.id, 'dead'],
+      [newer.id, 'delivered'],
+      [older.id, 'dropped'],
+    ]);
+  });
+
+  it('waits for start before posting; drain waits with it', async () => {
+    const queue = memoryQueue();
+    const delivery = h.delivery('hook');
+    await queue.enqueue([delivery]);
+    expect(await queue.counts()).toMatchObject({ waiting: 1 });
+    let drained = false;
+    const draining = queue.drain().then(() => {
+      drained = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(drained).toBe(false);
+    await h.started(queue);
+    await draining;
+    expect(h.reportOf(delivery.id)).toMatchObject({ state: 'delivered' });
+    await expect(queue.start(h.worker())).rejects.toThrow(/already/);
+  });
+
+  it('goes on when a report listener throws, and logs it', async () => {
+    const logger = recordingLogger();
+    const queue = memoryQueue({ logger });
+    let reports = 0;
+    await queue.start({
+      post: h.worker().post,
+      report: () => {
+        reports += 1;
+        throw new Error('listener bug');
+      },
+    });
+    await queue.enqueue([h.delivery('hook'), h.delivery('hook')]);
+    await queue.drain();
+    await queue.close();
+    expect(reports).toBe(2);
+    expect(logger.lines.map((line) => line.level)).toEqual(['error', 'error']);
+  });
+
+  it('refuses what is not a plain-data delivery, naming it', async () => {
+    const queue = memoryQueue();
+    const delivery = h.delivery('hook');
+    const withClosure = { ...delivery, event: { ...delivery.event, render: () => 'x' } } as QueuedDelivery;
+    await expect(queue.enqueue([delivery, withClosure])).rejects.toThrow(/deliveries\[1\].*plain data/);
+    await expect(queue.enqueue([{ ...delivery, id: '' }])).rejects.toThrow(/deliveries\[0\]\.id/);
+    await expect(
+      queue.enqueue([{ ...delivery, supersede: { key: 'k' } as QueuedDelivery['supersede'] }]),
+    ).rejects.toThrow(/deliveries\[0\]\.supersede/);
+    expect(await queue.counts()).toMatchObject({ waiting: 0 });
+    expect(() => memoryQueue({ concurrency: 0 })).toThrow(/concurrency/);
+    expect(() => memoryQueue({ deadLimit: { count: -1 } })).toThrow(/deadLimit\.count/);
+    expect(() => memoryQueue({ schedule: [Number.NaN] })).toThrow(/schedule/);
+  });
+
+  it("does not see the caller's later changes to a queued delivery", async () => {
+    const queue = memoryQueue();
+    const delivery = h.delivery('hook');
+    const original = delivery.event.message;
+    await queue.enqueue([delivery]);
+    delivery.event.message = 'changed after enqueue';
+    await h.started(queue);
+    await queue.drain();
+    expect(JSON.parse(h.requestsTo('hook')[0]!.body).message).toBe(original);
+  });
+});

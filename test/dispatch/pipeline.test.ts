@@ -164,3 +164,20 @@ describe('duplicate suppression', () => {
     await dispatcher.close();
   });
 });
+
+describe('memoryRateLimitStore.peek', () => {
+  it('answers what take would, without taking the token', async () => {
+    const { memoryRateLimitStore } = await import('@notiflux/dispatch');
+    const store = memoryRateLimitStore({ clock: () => 0 });
+    const interval = 300_000;
+    expect(await store.peek('k', interval, 1_000)).toEqual({ allowed: true, resetAt: 301_000 });
+    expect(await store.peek('k', interval, 1_000)).toMatchObject({ allowed: true });
+    expect(await store.take('k', interval, 1_000)).toEqual({ allowed: true, resetAt: 301_000 });
+    expect(await store.peek('k', interval, 300_999)).toEqual({ allowed: false, resetAt: 301_000 });
+    expect(await store.peek('k', interval, 301_000)).toEqual({ allowed: true, resetAt: 601_000 });
+    // Peeking did not take the next window's token.
+    expect(await store.take('k', interval, 301_000)).toEqual({ allowed: true, resetAt: 601_000 });
+    expect(await store.peek('k', interval, 400_000)).toMatchObject({ allowed: false });
+    await store.close();
+  });
+});

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { memoryRateLimitStore } from '@notiflux/dispatch';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../support/recording-server.js';
 import { describeRateLimitStore } from './rate-limit-contract.js';
 
@@ -48,6 +48,18 @@ describe('memoryRateLimitStore', () => {
     expect(store.size).toBe(100);
     now = T0 + 3_001;
     await waitFor(() => store.size === 0);
+  });
+
+  it("unref's its sweep timer, so the store never keeps a process alive", async () => {
+    const spy = vi.spyOn(globalThis, 'setInterval');
+    const store = memoryRateLimitStore({ sweepIntervalMs: 123_456 });
+    stores.push(store);
+    await store.take('k', INTERVAL, T0);
+    const index = spy.mock.calls.findIndex((call) => call[1] === 123_456);
+    const timer = spy.mock.results[index]?.value as NodeJS.Timeout | undefined;
+    expect(timer).toBeDefined();
+    expect(timer?.hasRef()).toBe(false);
+    spy.mockRestore();
   });
 
   it('refuses a bad interval or time, naming it, and takes after close', async () => {

@@ -1,18 +1,14 @@
 import { createHash } from 'node:crypto';
 import { NotifierError, type ProviderSpec, providerCategoryOf } from '@notiflux/providers';
+import { type CommitStatusExpr, compileCommitStatusExpr } from './cel/commit-status-expr.js';
 import type { ProviderRef } from './delivery.js';
-import {
-  type CommitStatusExpression,
-  compileCommitStatusExpression,
-} from './delivery-rules/commit-status-id.js';
-import type { Logger } from './dispatcher-types.js';
 import { ManifestError, type ManifestIssue } from './manifests/manifest-error.js';
-import { providerSpecOf } from './manifests/provider-spec-bridge.js';
+import { providerSpecFromManifests, secretLookup } from './manifests/provider-spec-from-manifests.js';
 import { issueAt } from './manifests/source-positions.js';
 import type { Alert, Manifests, Provider } from './manifests/types.js';
+import { validateManifestObjects } from './manifests/validate-objects.js';
 import { AlertIndex } from './matching/alert-index.js';
 import { type CompiledAlert, compileAlert } from './matching/compiled-alert.js';
-import { re2Problem } from './matching/re2.js';
 import type { AlertIdentity, Notifiers } from './notifiers.js';
 
 /** A Provider as the dispatcher uses it. */
@@ -22,7 +18,7 @@ export interface ConfiguredProvider {
   suspended: boolean;
   /** A git commit-status type: each delivery carries its commit status id. */
   setsCommitStatus: boolean;
-  commitStatusExpr?: CommitStatusExpression;
+  commitStatusExpr?: CommitStatusExpr;
 }
 
 export interface Configuration {
@@ -32,49 +28,44 @@ export interface Configuration {
 
 /**
  * Checks the manifests all at once and makes every notifier: a ManifestError lists every
- * problem (structure, Provider references, Secrets, provider specs, expressions), so a
- * dispatcher never starts half-configured.
+ * problem (structure, expressions, Provider references, Secrets, provider specs), so a
+ * dispatcher never starts half-configured. Objects with structural problems are not checked
+ * further: their other fields cannot be trusted.
  */
-export function configure(
-  manifests: Manifests,
-  notifiers: Notifiers,
-  logger: Logger | undefined,
-): Configuration {
+export function configure(manifests: Manifests, notifiers: Notifiers): Configuration {
+  const structural = validateManifestObjects(manifests);
+  if (structural.length > 0) throw new ManifestError(structural);
+
   const issues: ManifestIssue[] = [];
+  const secrets = secretLookup(manifests.secrets ?? []);
   const providers = new Map<string, ConfiguredProvider>();
   const specs = new Map<string, ProviderSpec>();
 
-  for (const provider of manifests.providers) {
+  for (const provider of manifests.providers ?? []) {
     const { name, namespace } = provider.metadata;
-    const shown = `Provider/${namespace}/${name}`;
-    const { spec, issues: specIssues } = providerSpecOf(provider, manifests.secrets);
+    const key = `${namespace}/${name}`;
+    const otel = provider.spec.type === 'otel';
+    // otel's spec is checked per Alert below: its span identity is the Alert's.
+    const { spec, issues: specIssues } = providerSpecFromManifests(provider, secrets, { validate: !otel });
     issues.push(...specIssues);
-    let commitStatusExpr: CommitStatusExpression | undefined;
-    if (provider.spec.commitStatusExpr) {
-      try {
-        commitStatusExpr = compileCommitStatusExpression(provider.spec.commitStatusExpr);
-      } catch (error) {
-        issues.push(issueAt(provider, 'spec.commitStatusExpr', messageOf(error), shown));
-      }
-    }
-    const ref = { name, namespace, type: provider.spec.type };
-    providers.set(`${namespace}/${name}`, {
+    const commitStatusExpr = provider.spec.commitStatusExpr
+      ? compileCommitStatusExpr(provider.spec.commitStatusExpr)
+      : undefined;
+    providers.set(key, {
       provider,
-      ref,
+      ref: { name, namespace, type: provider.spec.type },
       suspended: provider.spec.suspend === true,
       setsCommitStatus: providerCategoryOf(provider.spec.type) === 'commit-status',
       ...(commitStatusExpr ? { commitStatusExpr } : {}),
     });
-    if (!spec) continue;
-    specs.set(`${namespace}/${name}`, spec);
-    // otel notifiers are made per Alert, below.
-    if (spec.type !== 'otel') addNotifier(notifiers, spec, provider, undefined, issues);
+    if (specIssues.length > 0) continue;
+    specs.set(key, spec);
+    if (!otel) addNotifier(notifiers, spec, provider, undefined, issues);
   }
 
   const compiled: CompiledAlert[] = [];
-  for (const alert of manifests.alerts) {
+  for (const alert of manifests.alerts ?? []) {
     const { name, namespace } = alert.metadata;
-    const shown = `Alert/${namespace}/${name}`;
     const key = `${namespace}/${alert.spec.providerRef.name}`;
     const provider = providers.get(key);
     if (!provider) {
@@ -82,33 +73,15 @@ export function configure(
         issueAt(
           alert,
           'spec.providerRef.name',
-          `Provider ${JSON.stringify(alert.spec.providerRef.name)} not found in namespace ${JSON.stringify(namespace)}`,
-          shown,
+          `Provider ${namespace}/${alert.spec.providerRef.name} not found (an Alert's Provider is in its own namespace)`,
+          `Alert/${namespace}/${name}`,
         ),
       );
+      continue;
     }
     const spec = specs.get(key);
-    if (provider && spec?.type === 'otel')
-      addNotifier(notifiers, spec, provider.provider, alertIdentity(alert), issues);
-
-    let expressionsValid = true;
-    for (const list of ['inclusionList', 'exclusionList'] as const) {
-      (alert.spec[list] ?? []).forEach((expression, at) => {
-        const problem = re2Problem(expression);
-        if (problem === undefined) return;
-        expressionsValid = false;
-        issues.push(
-          issueAt(alert, `spec.${list}[${at}]`, `not an RE2 regular expression: ${problem}`, shown),
-        );
-      });
-    }
-    if (alert.spec.summary) {
-      logger?.warn(
-        { alert: { name, namespace } },
-        'spec.summary is deprecated: use spec.eventMetadata.summary instead',
-      );
-    }
-    if (expressionsValid) compiled.push(compileAlert(alert));
+    if (spec?.type === 'otel') addNotifier(notifiers, spec, provider.provider, alertIdentity(alert), issues);
+    compiled.push(compileAlert(alert));
   }
 
   if (issues.length > 0) throw new ManifestError(issues);
@@ -125,11 +98,12 @@ export function configure(
 
 /** Whether some Alert selects sources by labels: they need a `labels` lookup. */
 export function usesMatchLabels(manifests: Manifests): boolean {
-  return manifests.alerts.some((alert) =>
+  return (manifests.alerts ?? []).some((alert) =>
     (alert.spec.eventSources ?? []).some((source) => source.matchLabels !== undefined),
   );
 }
 
+/** Makes the notifier; createNotifier's refusal becomes an issue on the Provider. */
 function addNotifier(
   notifiers: Notifiers,
   spec: ProviderSpec,
@@ -141,12 +115,9 @@ function addNotifier(
   try {
     notifiers.add(spec, { name, namespace }, alert);
   } catch (error) {
-    const shown = `Provider/${namespace}/${name}`;
     if (!(error instanceof NotifierError)) throw error;
-    for (const { field, message } of specProblems(error, spec.type)) {
-      const context = alert ? ` (for Alert ${alert.namespace}/${alert.name})` : '';
-      issues.push(issueAt(provider, manifestPathOf(field, provider), `${message}${context}`, shown));
-    }
+    const context = alert ? ` (as the notifier of Alert ${alert.namespace}/${alert.name})` : '';
+    issues.push(issueAt(provider, 'spec', `${error.message}${context}`, `Provider/${namespace}/${name}`));
   }
 }
 
@@ -156,48 +127,8 @@ function alertIdentity(alert: Alert): AlertIdentity {
   return { name, namespace, uid: uid || derivedUid(`${namespace}/${name}`) };
 }
 
+/** A stable UUID-shaped id: the same Alert gets the same trace ids across restarts. */
 function derivedUid(text: string): string {
   const hex = createHash('sha256').update(text).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** createNotifier's message, one problem per field: `invalid <type> provider spec: a: …; b: …`. */
-function specProblems(error: NotifierError, type: string): { field?: string; message: string }[] {
-  const prefix = `invalid ${type} provider spec: `;
-  const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-  return detail.split('; ').map((part) => {
-    const match = /^([\w.[\]]+): (.*)$/s.exec(part);
-    return match
-      ? { field: match[1] as string, message: `${type}: ${part}` }
-      : { message: `${type}: ${part}` };
-  });
-}
-
-/** Where in the Provider manifest a spec field comes from. */
-function manifestPathOf(field: string | undefined, provider: Provider): string {
-  const top = field?.split('.')[0];
-  switch (top) {
-    case 'address':
-    case 'channel':
-    case 'username':
-    case 'timeout':
-      return provider.spec[top] !== undefined || !provider.spec.secretRef ? `spec.${top}` : 'spec.secretRef';
-    case 'proxy':
-      return provider.spec.proxySecretRef ? 'spec.proxySecretRef' : 'spec.proxy';
-    case 'tls':
-      return provider.spec.certSecretRef ? 'spec.certSecretRef' : 'spec.secretRef';
-    case 'commitStatus':
-      return 'spec.commitStatusExpr';
-    case 'token':
-    case 'password':
-    case 'headers':
-    case 'secret':
-      return 'spec.secretRef';
-    default:
-      return 'spec';
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

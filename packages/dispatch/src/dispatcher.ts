@@ -61,7 +61,10 @@ class FluxDispatcher implements Dispatcher {
         ? createOptions
         : { ...createOptions, sharedDispatcher: this.pools.get },
     );
-    this.configuration = configure(manifests, this.notifiers, this.logger);
+    this.configuration = configure(manifests, this.notifiers);
+    if (manifests.alerts?.some((alert) => alert.spec.summary)) {
+      this.logger?.warn({}, "an Alert's spec.summary is deprecated: use spec.eventMetadata.summary instead");
+    }
     if (!options.labels && usesMatchLabels(manifests)) {
       this.logger?.warn(
         {},

@@ -12,13 +12,3 @@ export function compileRe2(source: string): Re2Expression {
   const compiled = RE2JS.compile(source);
   return { source, test: (text) => compiled.matcher(text).find() };
 }
-
-/** Why `source` is not an RE2 expression, or undefined when it is one. */
-export function re2Problem(source: string): string | undefined {
-  try {
-    RE2JS.compile(source);
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}

@@ -306,7 +306,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
 
     async retryDead(id?: string): Promise<number> {
       if (closing) throw closedError('retryDead()');
-      const revived = dead.take(id).filter((delivery) => !pending.has(delivery.id));
+      const revived = dead.take(id);
       for (const delivery of revived) {
         // The supersede key stays held: it moves from the dead set back to the queue.
         const entry: Entry = { delivery, state: 'waiting', attempts: 0 };

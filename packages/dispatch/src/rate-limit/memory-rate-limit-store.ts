@@ -51,7 +51,7 @@ class Bucket {
 
   /** What `take` would answer at `nowMs`, leaving the bucket as it is. */
   peek(nowMs: number): RateLimitDecision {
-    const start = nowMs < this.start ? nowMs : this.start;
+    const start = Math.min(nowMs, this.start);
     const tick = Math.floor((nowMs - start) / this.intervalMs);
     const refilled = nowMs < this.start || this.lastTick < tick;
     return { allowed: refilled || this.available > 0, resetAt: start + (tick + 1) * this.intervalMs };
