@@ -1,12 +1,20 @@
 import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
 import net from 'node:net';
-import { createEventServer, type EventServer, type EventServerOptions } from '@notiflux/dispatch';
+import {
+  createDispatcher,
+  createEventServer,
+  type DeliveryReport,
+  type Dispatcher,
+  type EventServer,
+  type EventServerOptions,
+} from '@notiflux/dispatch';
 import { sign } from '@notiflux/hmac';
 import { NotifierError } from '@notiflux/providers';
 import { pino } from 'pino';
 import { Pool, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type ScriptedResponse, startRecordingServer } from '../support/recording-server.js';
 import { sampleEvent } from '../support/sample-events.js';
 import {
   FakeDispatcher,
@@ -16,6 +24,7 @@ import {
   rawExchange,
   statusCodes,
 } from './event-server-harness.js';
+import { alert, manifests, provider, rawErrorEvent, secret } from './manifest-builders.js';
 
 const MiB3 = 3 * 1024 * 1024;
 const hmacKey = 'hmac-key-that-must-never-be-seen';
@@ -26,7 +35,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-async function start(dispatcher = new FakeDispatcher(), options: EventServerOptions = {}) {
+async function start<D extends Dispatcher = FakeDispatcher>(
+  dispatcher: D = new FakeDispatcher() as unknown as D,
+  options: EventServerOptions = {},
+) {
   const logs = logSink();
   const server = createEventServer(dispatcher, {
     port: 0,
@@ -43,11 +55,12 @@ function eventJson(message = sampleEvent.message, extra: Record<string, unknown>
   return JSON.stringify({ ...sampleEvent, message, ...extra });
 }
 
-async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
+async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}, pool?: Pool) {
   const response = await request(url, {
     method: 'POST',
     body,
     headers: { 'content-type': 'application/json', ...headers },
+    ...(pool === undefined ? {} : { dispatcher: pool }),
   });
   return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
 }
@@ -269,7 +282,7 @@ describe('limits', () => {
     const text = await metrics(url);
     expect(metricValue(text, 'notiflux_events_received_total', { result: 'accepted' })).toBe(500);
     expect(metricValue(text, 'notiflux_events_received_total', { result: 'suppressed' })).toBe(500);
-  });
+  }, 60_000);
 });
 
 describe('sources', () => {
@@ -530,4 +543,143 @@ describe('close', () => {
     await server.close();
     expect(dispatcher.closed).toBe(true);
   });
+});
+
+describe('end to end with the real dispatcher and memory queue', () => {
+  /** 2026-01-02 15:04:05.500 UTC: the rate-limit window opens here, the next one 5 minutes later. */
+  const now = Date.UTC(2026, 0, 2, 15, 4, 5, 500);
+
+  async function hub(respond: ScriptedResponse = {}) {
+    const receiver = await startRecordingServer({ defaultResponse: respond });
+    const dispatcher = createDispatcher(
+      manifests({
+        providers: [
+          provider('webhook', {
+            type: 'generic',
+            address: `${receiver.url}/hook`,
+            secretRef: { name: 'webhook' },
+          }),
+        ],
+        alerts: [
+          alert('on-call', {
+            providerRef: { name: 'webhook' },
+            eventSources: [{ kind: 'Kustomization', name: '*', namespace: 'apps' }],
+          }),
+        ],
+        secrets: [secret('webhook', { headers: 'Authorization: Bearer provider-token-never-seen' })],
+      }),
+      { clock: () => now },
+    );
+    const started = await start(dispatcher, {
+      sources: [{ path: '/clusters/prod-eu', hmacKey, metadata: { cluster: 'prod-eu' } }],
+    });
+    const reports: DeliveryReport[] = [];
+    dispatcher.on('delivery', (report) => reports.push(report));
+    const send = (event: unknown, pool?: Pool) => {
+      const body = JSON.stringify(event);
+      return post(`${started.url}/clusters/prod-eu`, body, { 'x-signature': sign(body, hmacKey) }, pool);
+    };
+    return { ...started, dispatcher, receiver, reports, send };
+  }
+
+  it('delivers a signed event with the source metadata, and answers its duplicate 429 with the window', async () => {
+    const { url, dispatcher, receiver, send, logs } = await hub();
+    try {
+      const accepted = await send(rawErrorEvent);
+      expect(accepted.status).toBe(202);
+      expect(accepted.headers['x-ratelimit-limit']).toBe('1');
+      expect(accepted.headers['x-ratelimit-reset']).toBe('Fri, 02 Jan 2026 15:09:05 UTC');
+
+      const duplicate = await send(rawErrorEvent);
+      expect(duplicate.status).toBe(429);
+      expect(duplicate.text).toBe('Too Many Requests\n');
+      expect(duplicate.headers['x-ratelimit-remaining']).toBe('0');
+      expect(duplicate.headers['retry-after']).toBe('Fri, 02 Jan 2026 15:09:05 UTC');
+
+      await dispatcher.drain();
+      expect(receiver.requests).toHaveLength(1);
+      const delivered = JSON.parse(receiver.requests[0]!.body);
+      expect(delivered.involvedObject.name).toBe('webapp');
+      expect(delivered.metadata.cluster).toBe('prod-eu');
+
+      const text = await metrics(url);
+      expect(metricValue(text, 'notiflux_events_received_total', { result: 'accepted' })).toBe(1);
+      expect(metricValue(text, 'notiflux_events_received_total', { result: 'suppressed' })).toBe(1);
+      expect(
+        metricValue(text, 'notiflux_deliveries_total', { provider_type: 'generic', outcome: 'delivered' }),
+      ).toBe(1);
+      expect(
+        metricValue(text, 'notiflux_delivery_duration_seconds_count', {
+          provider_type: 'generic',
+          outcome: 'delivered',
+        }),
+      ).toBe(1);
+      expect(metricValue(text, 'notiflux_queue_depth')).toBe(0);
+      expect(metricValue(text, 'notiflux_queue_dead')).toBe(0);
+
+      expect(logs.lines().find((line) => line.state === 'delivered')).toMatchObject({
+        provider: { type: 'generic', name: 'webhook', namespace: 'flux-system' },
+        alert: { namespace: 'flux-system', name: 'on-call' },
+        attempts: 1,
+      });
+      const all = logs.text.join('');
+      for (const secretValue of [hmacKey, '2d3c1a7e', 'provider-token-never-seen', 'main@sha1:731f7ead']) {
+        expect(all).not.toContain(secretValue);
+      }
+    } finally {
+      await dispatcher.close();
+      await receiver.close();
+    }
+  });
+
+  it('refuses an invalid event with the field named, and reports a dead delivery in metrics and logs', async () => {
+    const { url, dispatcher, receiver, send, logs, reports } = await hub({
+      status: 400,
+      body: 'bad request',
+    });
+    try {
+      const invalid = await send({ ...rawErrorEvent, severity: 'fatal' });
+      expect(invalid.status).toBe(400);
+      expect(JSON.parse(invalid.text).error).toMatch(/^invalid event: severity/);
+
+      expect((await send(rawErrorEvent)).status).toBe(202);
+      await dispatcher.drain();
+      expect(reports.map((report) => report.state)).toEqual(['dead']);
+      const text = await metrics(url);
+      expect(metricValue(text, 'notiflux_events_received_total', { result: 'invalid' })).toBe(1);
+      expect(
+        metricValue(text, 'notiflux_deliveries_total', { provider_type: 'generic', outcome: 'dead' }),
+      ).toBe(1);
+      expect(metricValue(text, 'notiflux_queue_dead')).toBe(1);
+      expect(logs.lines().find((line) => line.state === 'dead')).toMatchObject({
+        level: 50,
+        error: { code: 'HTTP_STATUS' },
+      });
+      expect(logs.text.join('')).not.toContain('provider-token-never-seen');
+    } finally {
+      await dispatcher.close();
+      await receiver.close();
+    }
+  });
+
+  it('takes 1,000 concurrent posts: 500 new events 202 and delivered once each, 500 repeats 429', async () => {
+    const { url, dispatcher, receiver, send } = await hub();
+    const pool = new Pool(url, { connections: 50, pipelining: 4 });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 1000 }, (_, index) =>
+          send({ ...rawErrorEvent, message: `event ${index % 500}` }, pool),
+        ),
+      );
+      expect(answers.filter((answer) => answer.status === 202)).toHaveLength(500);
+      expect(answers.filter((answer) => answer.status === 429)).toHaveLength(500);
+      await dispatcher.drain();
+      expect(receiver.requests).toHaveLength(500);
+      expect(new Set(receiver.requests.map((request) => JSON.parse(request.body).message)).size).toBe(500);
+    } finally {
+      await pool.close();
+      await dispatcher.close();
+      await receiver.close();
+    }
+  }, 60_000);
 });

@@ -15,7 +15,7 @@ import type { Dispatcher, DispatchResult, Logger } from '../dispatcher-types.js'
 import { type EventSource, type ResolvedSource, resolveSources } from './event-sources.js';
 import { duplicateHeaders, rateLimitHeaders } from './rate-limit-headers.js';
 import { BodyTooLargeError, endConnectionAfter, readBody } from './request-body.js';
-import { logDelivery, logEvent } from './server-log.js';
+import { describeError, logDelivery, logEvent } from './server-log.js';
 import { createServerMetrics, type EventResult, Registry } from './server-metrics.js';
 
 /** notification-controller's limits. */
@@ -97,7 +97,7 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
     },
     (request, response) => {
       handle(request, response).catch((error: unknown) => {
-        logger.error({ path: pathOf(request.url), error: String(error) }, 'event server failure');
+        logger.error({ path: pathOf(request.url), error: describeError(error) }, 'event server failure');
         if (!response.headersSent && !response.destroyed) sendError(response, 500, 'internal error');
       });
     },

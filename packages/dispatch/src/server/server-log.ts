@@ -56,9 +56,9 @@ export function logDelivery(logger: Logger, report: DeliveryReport): void {
   if (report.reason !== undefined) line.reason = report.reason;
   if (report.durationMs !== undefined) line.durationMs = report.durationMs;
   if (report.error !== undefined) line.error = describeError(report.error);
-  if (report.state === 'dead') logger.error(line, 'delivery dead');
-  else if (report.state === 'dropped') logger.info(line, 'delivery dropped');
-  else logger.info(line, 'delivery delivered');
+  if (report.state === 'dead') logger.error(line, 'notification dead: no more attempts');
+  else if (report.state === 'dropped') logger.info(line, 'notification dropped');
+  else logger.info(line, 'notification delivered');
 }
 
 /** kind/namespace/name of `involvedObject`, only the string fields, never anything else of the body. */
