@@ -2,6 +2,7 @@ import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DeliveryReport, QueuedDelivery } from '../delivery.js';
 import type { Logger } from '../dispatcher-types.js';
+import { checkDeadLimit, type DeadLimit } from '../queue/dead-letters.js';
 import type {
   DeliveryQueue,
   PendingDelivery,
@@ -23,8 +24,8 @@ export interface BullmqQueueOptions extends QueueOptions {
   prefix?: string;
   /** The BullMQ queue name, default `deliveries`. */
   name?: string;
-  /** How many dead deliveries are kept, and for how long: default 10 000 and 7 days. */
-  deadLimit?: { count?: number; ageMs?: number };
+  /** How many dead deliveries BullMQ's failed set keeps, and for how long: default 1000 and 7 days. */
+  deadLimit?: DeadLimit;
   /**
    * How long a delivered id is remembered, so that the same delivery queued again (a producer
    * re-sending the event) is not posted twice: default 1 hour. 0 forgets at once.
@@ -124,8 +125,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   if (typeof name !== 'string' || name === '' || name.includes(':')) {
     throw new TypeError('name must be a non-empty string without ":"');
   }
-  const deadCount = positiveInteger(options.deadLimit?.count, 'deadLimit.count', 10_000);
-  const deadAgeMs = positiveInteger(options.deadLimit?.ageMs, 'deadLimit.ageMs', 7 * 24 * 3_600_000);
+  const { count: deadCount, ageMs: deadAgeMs } = checkDeadLimit(options.deadLimit);
   const dedupWindowMs = nonNegative(options.dedupWindowMs, 'dedupWindowMs', 3_600_000);
   const lockDuration = positiveInteger(options.lockDurationMs, 'lockDurationMs', 30_000);
   const stalledInterval = positiveInteger(options.stalledIntervalMs, 'stalledIntervalMs', 30_000);
@@ -158,7 +158,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
   const unreported = new Set<string>();
   /** Job ids queued by this process and not yet seen final, for drain(). */
   const pending = new Set<string>();
-  const drainWaiters = new Set<{ reject: (error: Error) => void }>();
+  const drainWaiters = new Set<() => void>();
 
   const open = (): Promise<Resources> => {
     resources ??= (async () => {
@@ -188,7 +188,8 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         delivery.supersede &&
         (await supersede.isSuperseded(delivery.supersede.key, delivery.supersede.order))
       ) {
-        return { outcome: 'superseded', attempts: attempt };
+        // Attempts actually made: this one posted nothing.
+        return { outcome: 'superseded', attempts: job.attemptsMade };
       }
       const controller = new AbortController();
       const jobId = job.id ?? jobIdOf(delivery.id);
@@ -245,6 +246,9 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         lockDuration,
         stalledInterval,
         maxStalledCount,
+        // Marking a job done is retried this soon when Redis is briefly away: well within the
+        // lock, so that a post already made is not made again by another worker.
+        runRetryDelay: Math.min(15_000, Math.max(100, Math.floor(lockDuration / 4))),
         settings: {
           // The processor decided the delay (schedule, jitter, Retry-After); -1 is "dead now".
           backoffStrategy: (_attemptsMade: number, _type?: string, error?: Error) =>
@@ -307,12 +311,12 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     },
 
     async drain(): Promise<void> {
-      checkOpen();
-      if (pending.size === 0) return;
+      // After close nothing will change any more here: resolve, as memoryQueue does.
+      if (closed || pending.size === 0) return;
       const { redis } = await open();
       const keyPrefix = `${prefix}:${name}:`;
-      await new Promise<void>((resolve, reject) => {
-        const waiter = { reject };
+      await new Promise<void>((resolve) => {
+        const waiter = () => resolve();
         drainWaiters.add(waiter);
         const poll = async () => {
           if (closed) return;
@@ -430,7 +434,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     close(timeoutMs: number = closeTimeoutMs): Promise<void> {
       closing ??= (async () => {
         closed = true;
-        for (const waiter of drainWaiters) waiter.reject(new Error('the queue was closed before it drained'));
+        for (const waiter of drainWaiters) waiter();
         drainWaiters.clear();
         if (worker) {
           const stopped = worker.close();

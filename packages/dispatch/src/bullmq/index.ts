@@ -5,4 +5,8 @@ export { DEFAULT_SCHEDULE } from '../queue/retry-schedule.js';
 export type { RateLimitStore } from '../rate-limit/rate-limit-store.js';
 export { type BullmqQueueOptions, bullmqQueue } from './bullmq-queue.js';
 export type { RedisConnection } from './redis-connection.js';
-export { type RedisRateLimitStoreOptions, redisRateLimitStore } from './redis-rate-limit-store.js';
+export {
+  type RedisRateLimitStore,
+  type RedisRateLimitStoreOptions,
+  redisRateLimitStore,
+} from './redis-rate-limit-store.js';
