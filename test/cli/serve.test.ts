@@ -97,7 +97,7 @@ describe('notiflux serve', () => {
     const result = await done;
     expect(result.code).toBe(0);
     const lines = logLines(result.stdout);
-    expect(lines.find((line) => line.msg === 'delivery delivered')).toMatchObject({ state: 'delivered' });
+    expect(lines.find((line) => line.state === 'delivered')).toMatchObject({ attempts: 1 });
     expect(lines.at(-1)?.msg).toBe('stopped');
   });
 
