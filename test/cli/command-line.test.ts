@@ -68,4 +68,14 @@ describe('colour', () => {
     expect(failure.code).toBe(2);
     expect(failure.stderr).not.toContain(escape);
   });
+
+  it('does not wait on a terminal for an event: exit 2, saying how to give one', async () => {
+    const result = await runInProcess(
+      ['send', '--type', 'generic', '--address', 'http://127.0.0.1:9/'],
+      {},
+      true,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no event: give --event FILE, or pipe the event JSON on stdin');
+  });
 });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli-process.js';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
 import { sampleEvent, sampleEventJson } from '../support/sample-events.js';
+import { alertManifests, hookKey, manifestDirectory } from './manifest-fixtures.js';
 
 const token = 'tok-7f3a9c1e5b-never-printed';
 
@@ -158,5 +159,28 @@ describe('notiflux send', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--secret takes KEY=VALUE');
     expect(result.stdout + result.stderr).not.toContain(token);
+  });
+
+  it('takes the provider and its Secret from manifests (-f DIR --provider NAME), the key never printed', async () => {
+    const directory = manifestDirectory({ 'alerts.yaml': alertManifests(`${server.url}/hook`) });
+    const result = await runCli(['send', '-f', directory, '--provider', 'flux-system/hook', '--json'], {
+      stdin: sampleEventJson,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, type: 'generic-hmac' });
+    const [request] = server.requests;
+    expect(verify(request?.headers['x-signature'], request?.bodyBytes ?? '', hookKey)).toBe(true);
+    expect(result.stdout + result.stderr).not.toContain(hookKey);
+  });
+
+  it('exits 2 for an unknown --provider, or -f mixed with inline fields', async () => {
+    const directory = manifestDirectory({ 'alerts.yaml': alertManifests(`${server.url}/hook`) });
+    const unknown = await runCli(['send', '-f', directory, '--provider', 'nope'], { stdin: sampleEventJson });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no Provider nope in the manifests (they hold flux-system/hook)');
+    const mixed = await runCli(['send', '-f', directory, '--type', 'generic'], { stdin: sampleEventJson });
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('not both');
+    expect(server.requests).toHaveLength(0);
   });
 });
