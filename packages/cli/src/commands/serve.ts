@@ -27,7 +27,7 @@ on a terminal). SIGTERM or SIGINT: stop accepting (503), finish the deliveries (
 for them up to --drain-timeout; with Redis they stay queued for the next worker), exit 0.
 
 ${manifestHelp}
-      --port PORT          default 9090; 0 picks a free port (the 'listening' log line has it)
+      --port PORT          default 9090; 0 picks a free port (the 'ready' log line has the url)
       --host HOST          default 127.0.0.1; 0.0.0.0 to take events from other machines
       --redis URL          BullMQ queue and shared rate limit on Redis (redis://…);
                            --redis-env VAR reads the URL from VAR (it may hold a password)
@@ -81,7 +81,7 @@ Example:
       const { url } = await server.listen();
       logger.info(
         { url, queue: redis === undefined ? 'memory' : 'redis', sources: sources.map((s) => s.path) },
-        'listening',
+        'ready',
       );
     } catch (error) {
       await dispatcher.close();
