@@ -54,19 +54,19 @@ async function runInProcess(argv: string[], env: Record<string, string>, isTTY: 
 }
 
 describe('colour', () => {
-  const escape = '\u001b[';
+  const ansiEscape = '\u001b[';
 
   it('is used on a terminal', async () => {
     const result = await runInProcess(['types'], {}, true);
-    expect(result.stdout).toContain(escape);
+    expect(result.stdout).toContain(ansiEscape);
   });
 
   it('is never used with NO_COLOR, nor when the output is not a terminal', async () => {
-    expect((await runInProcess(['types'], { NO_COLOR: '1' }, true)).stdout).not.toContain(escape);
-    expect((await runInProcess(['types'], {}, false)).stdout).not.toContain(escape);
+    expect((await runInProcess(['types'], { NO_COLOR: '1' }, true)).stdout).not.toContain(ansiEscape);
+    expect((await runInProcess(['types'], {}, false)).stdout).not.toContain(ansiEscape);
     const failure = await runInProcess(['send', '--bogus'], { NO_COLOR: '1' }, true);
     expect(failure.code).toBe(2);
-    expect(failure.stderr).not.toContain(escape);
+    expect(failure.stderr).not.toContain(ansiEscape);
   });
 
   it('does not wait on a terminal for an event: exit 2, saying how to give one', async () => {
