@@ -15,6 +15,7 @@ export default defineConfig({
         find: /^@notiflux\/dispatch\/bullmq$/,
         replacement: source('./packages/dispatch/src/bullmq/index.ts'),
       },
+      { find: /^notiflux$/, replacement: source('./packages/cli/src/index.ts') },
       {
         find: /^@notiflux\/providers\/(.+)$/,
         replacement: source('./packages/providers/src/providers/$1.ts'),

@@ -6,6 +6,8 @@ export default defineConfig({
   dts: { entry: { index: 'src/index.ts' } },
   clean: true,
   sourcemap: true,
+  // import.meta.url (the version lookup) in the CommonJS build too.
+  shims: true,
   target: 'node20',
   splitting: true,
   external: ['bullmq', 'ioredis'],

@@ -27,7 +27,7 @@ export { loadManifestFiles } from './manifests/load-manifest-files.js';
 export type { LoadOptions } from './manifests/load-manifests.js';
 export { loadManifests } from './manifests/load-manifests.js';
 export type { ManifestIssue } from './manifests/manifest-error.js';
-export { ManifestError } from './manifests/manifest-error.js';
+export { formatIssue, ManifestError } from './manifests/manifest-error.js';
 export type {
   ProviderSpecOptions,
   ProviderSpecResult,
@@ -81,3 +81,4 @@ export type { EventServer, EventServerOptions } from './server/event-server.js';
 export { createEventServer, eventServerDefaults } from './server/event-server.js';
 export type { EventSource } from './server/event-sources.js';
 export { formatResetTime } from './server/rate-limit-headers.js';
+export { logDelivery } from './server/server-log.js';

@@ -2,6 +2,12 @@ import { createNotifierFactory } from '@notiflux/core';
 import { builtinProviders } from './builtin-providers.js';
 
 export { builtinProviders } from './builtin-providers.js';
+export {
+  type ProviderCatalogEntry,
+  type ProviderKind,
+  type ProviderSdk,
+  providerCatalog,
+} from './provider-catalog.js';
 
 /** The types `createNotifier` accepts out of the box. */
 export const providerTypes: readonly string[] = builtinProviders.map((definition) => definition.type);
