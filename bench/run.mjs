@@ -18,7 +18,7 @@ const http = quick
   ? { concurrencies: [1, 32], rounds: 5, durationMs: 500, warmupMs: 300 }
   : { concurrencies: [1, 32], rounds: 5, durationMs: 1500, warmupMs: 1000 };
 const verification = { rounds: 7, durationMs: 400, warmupMs: 300 };
-const coldStart = { runs: 7, goalMs: 150 };
+const coldStart = { runs: 7, goalMs: 100 };
 const goals = { undiciRatio: 0.9, octokitRatio: 1.0 };
 
 /** Every goal line printed, for the summary at the end. */
