@@ -1,4 +1,4 @@
-// Section 1: requests per second of notiflux's `generic` provider against raw undici, global
+// Section 1: requests per second of notiflux's `generic` provider against raw undici (dispatch and request), global
 // fetch and @slack/webhook, all posting the sample event to a local server in a child process.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -62,6 +62,37 @@ function undiciContender(url) {
   };
 }
 
+function dispatchContender(url) {
+  // The floor for any client: undici's handler interface, with a handler that only waits for the
+  // end of the response, same bytes, same headers, same pool settings as notiflux's.
+  const agent = new Agent();
+  const { origin, pathname } = new URL(url);
+  const options = { origin, path: pathname, method: 'POST', headers, body };
+  return {
+    name: 'undici.dispatch',
+    send: () =>
+      new Promise((resolve, reject) => {
+        let status = 0;
+        agent.dispatch(options, {
+          // Its presence selects undici's current handler interface.
+          onRequestStart() {},
+          onResponseStart(_controller, statusCode) {
+            status = statusCode;
+          },
+          onResponseData() {},
+          onResponseEnd() {
+            if (status === 200) resolve();
+            else reject(new Error(`undici.dispatch: HTTP ${status}`));
+          },
+          onResponseError(_controller, error) {
+            reject(error);
+          },
+        });
+      }),
+    close: () => agent.close(),
+  };
+}
+
 function fetchContender(url) {
   return {
     name: 'fetch',
@@ -95,6 +126,7 @@ export async function benchHttpThroughput({ concurrencies, rounds, durationMs, w
   const server = await startServer();
   const contenders = [
     notifluxContender(server.url),
+    dispatchContender(server.url),
     undiciContender(server.url),
     fetchContender(server.url),
     slackContender(server.url),

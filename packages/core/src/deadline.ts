@@ -8,8 +8,12 @@
  */
 export class Deadline {
   readonly timeoutMs: number;
-  private readonly endsAt: number;
-  private readonly timer: NodeJS.Timeout;
+  /** When the timeout ends, on `performance.now()`'s clock. */
+  readonly endsAt: number;
+  /** @internal Neighbours in the queue of pending deadlines of the same length. */
+  previous: Deadline | undefined;
+  next: Deadline | undefined;
+  private readonly queue: DeadlineQueue;
   private readonly callerSignal: AbortSignal | undefined;
   private readonly listeners = new Set<() => void>();
   private controller: AbortController | undefined;
@@ -20,7 +24,8 @@ export class Deadline {
     this.timeoutMs = timeoutMs;
     this.endsAt = performance.now() + timeoutMs;
     this.callerSignal = callerSignal;
-    this.timer = setTimeout(() => this.abort('timeout'), timeoutMs);
+    this.queue = queueFor(timeoutMs);
+    this.queue.add(this);
     if (callerSignal?.aborted) this.abort('caller');
     else if (callerSignal) this.stopHearingCaller = onSignalAbort(callerSignal, () => this.abort('caller'));
   }
@@ -67,8 +72,13 @@ export class Deadline {
     });
   }
 
+  /** @internal Called by the queue when the timeout has run out. */
+  expire(): void {
+    this.abort('timeout');
+  }
+
   dispose(): void {
-    clearTimeout(this.timer);
+    this.queue.remove(this);
     this.stopHearingCaller?.();
     this.listeners.clear();
   }
@@ -76,7 +86,7 @@ export class Deadline {
   private abort(reason: 'caller' | 'timeout'): void {
     if (this.reason) return;
     this.reason = reason;
-    clearTimeout(this.timer);
+    this.queue.remove(this);
     this.controller?.abort(this.abortReason());
     for (const listener of this.listeners) listener();
     this.listeners.clear();
@@ -87,6 +97,65 @@ export class Deadline {
       ? (this.callerSignal?.reason ?? new Error('aborted'))
       : new Error(`timed out after ${this.timeoutMs}ms`);
   }
+}
+
+/**
+ * The pending deadlines of one length, in the order they end, under one Node timer set for the
+ * earliest. A notifier's posts share a timeout, so a deadline made later ends later; one timer
+ * for them all replaces a setTimeout and clearTimeout per post, a measurable share of a post's
+ * own cost. With nothing pending the timer is unref'd, not cleared: it keeps no process alive,
+ * and the next post reuses it (when it fires with nothing pending, it is dropped).
+ */
+class DeadlineQueue {
+  private first: Deadline | undefined;
+  private last: Deadline | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  add(deadline: Deadline): void {
+    deadline.previous = this.last;
+    deadline.next = undefined;
+    if (this.last) this.last.next = deadline;
+    else this.first = deadline;
+    this.last = deadline;
+    // The timer is due no later than this deadline: at the earliest pending one, or earlier.
+    if (this.timer) this.timer.ref();
+    else this.arm(deadline.endsAt);
+  }
+
+  remove(deadline: Deadline): void {
+    const { previous, next } = deadline;
+    if (!previous && this.first !== deadline) return; // not queued (any more)
+    if (previous) previous.next = next;
+    else this.first = next;
+    if (next) next.previous = previous;
+    else this.last = previous;
+    deadline.previous = undefined;
+    deadline.next = undefined;
+    if (!this.first) this.timer?.unref();
+  }
+
+  private arm(at: number): void {
+    this.timer = setTimeout(() => this.fire(), Math.max(1, Math.ceil(at - performance.now())));
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    // Within the timer clock's millisecond of its end, a deadline counts as ended, as a timer of its own would.
+    const now = performance.now() + 1;
+    while (this.first && this.first.endsAt <= now) this.first.expire();
+    if (this.first) this.arm(this.first.endsAt);
+  }
+}
+
+const queues = new Map<number, DeadlineQueue>();
+
+function queueFor(timeoutMs: number): DeadlineQueue {
+  let queue = queues.get(timeoutMs);
+  if (!queue) {
+    queue = new DeadlineQueue();
+    queues.set(timeoutMs, queue);
+  }
+  return queue;
 }
 
 /** The deadlines waiting on one caller signal, and the single listener that tells them. */

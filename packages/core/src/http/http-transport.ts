@@ -81,19 +81,37 @@ export interface HttpTransportOptions {
   onAttempt?: ((info: AttemptInfo) => void) | undefined;
 }
 
-/** What a request becomes once, before its attempts: parsed URL, auth from userinfo. */
-interface PreparedRequest {
-  origin: string;
-  path: string;
-  /** The redacted URL, computed only when an error or report needs it. */
-  readonly shownUrl: string;
-  method: string;
-  headers: Record<string, string>;
+/**
+ * What a request becomes once, before its attempts: parsed URL, auth from userinfo. A class
+ * rather than an object literal with a getter: it is made on every post.
+ */
+class PreparedRequest {
   /** `headers` as undici sends them (see `wireHeaders`). */
-  wireHeaders: Record<string, string>;
-  body: string | Uint8Array | undefined;
+  readonly wireHeaders: Record<string, string>;
   /** The request's `secretPath`: its path and query are hidden in error texts too (a server may echo them). */
-  secretPath: boolean;
+  readonly secretPath: boolean;
+  readonly method: string;
+  readonly body: string | Uint8Array | undefined;
+  private shown: string | undefined;
+
+  constructor(
+    readonly origin: string,
+    readonly path: string,
+    readonly headers: Record<string, string>,
+    private readonly request: HttpRequest,
+    private readonly redactor: Redactor,
+  ) {
+    this.wireHeaders = wireHeaders(headers);
+    this.secretPath = request.secretPath ?? false;
+    this.method = request.method;
+    this.body = request.body;
+  }
+
+  /** The redacted URL, computed only when an error or report needs it. */
+  get shownUrl(): string {
+    this.shown ??= this.redactor.url(this.request.url, { secretPath: this.secretPath });
+    return this.shown;
+  }
 }
 
 /** The parts of a request URL the transport needs; providers usually post to one URL, so it is cached. */
@@ -232,21 +250,7 @@ export class HttpTransport {
     if (target.basicAuth && !hasHeader(headers, 'authorization')) {
       headers = mergeHeaders(headers, { Authorization: target.basicAuth });
     }
-    const { redactor } = this.options;
-    let shownUrl: string | undefined;
-    return {
-      origin: target.origin,
-      path: target.path,
-      get shownUrl() {
-        shownUrl ??= redactor.url(request.url, { secretPath: request.secretPath ?? false });
-        return shownUrl;
-      },
-      method: request.method,
-      headers,
-      wireHeaders: wireHeaders(headers),
-      body: request.body,
-      secretPath: request.secretPath ?? false,
-    };
+    return new PreparedRequest(target.origin, target.path, headers, request, this.options.redactor);
   }
 
   private parseTarget(address: string): ParsedTarget {
