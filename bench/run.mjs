@@ -1,6 +1,8 @@
 // `pnpm bench`: throughput and cold-start ratios of notiflux against what a service would use
 // otherwise. Ratios are notiflux ÷ other, so > 1 means notiflux is faster. Benchmarks only
 // report: a missed goal is printed, and the exit code stays 0 unless something crashed.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { benchHttpThroughput } from './http-throughput.mjs';
 import { benchColdStart, checkLoadedModules } from './startup.mjs';
@@ -121,6 +123,28 @@ async function reportStartup() {
   });
 }
 
+/**
+ * The dispatch layer's benches run as child processes of their own (each needs a fresh heap,
+ * some `--expose-gc`, the BullMQ one a redis-server): their goal lines are printed as they go.
+ */
+async function reportDispatchLayer() {
+  const scripts = [
+    [
+      'dispatch: matching with 10 vs 10,000 Alerts; 5,000 Providers on one host',
+      ['--expose-gc', 'bench/dispatch.mjs'],
+    ],
+    ['memory queue and rate-limit store', ['--expose-gc', 'bench/dispatch-queue.mjs']],
+    ['event server vs a bare node:http server', ['bench/event-server.mjs']],
+    ['bullmqQueue vs raw BullMQ on one redis-server; a worker killed mid-run', ['bench/bullmq.mjs']],
+  ];
+  for (const [index, [title, args]] of scripts.entries()) {
+    console.log(`\n${5 + index}. ${title}`);
+    const child = spawn(process.execPath, args, { stdio: 'inherit' });
+    const [code] = await once(child, 'exit');
+    verdicts.push({ label: `${args.at(-1)} ran`, met: code === 0, detail: `exit code ${code}` });
+  }
+}
+
 function reportSummary() {
   const met = verdicts.filter((verdict) => verdict.met).length;
   console.log(`\nSummary: ${met} of ${verdicts.length} goals met`);
@@ -136,5 +160,6 @@ await reportHttp();
 if (!quick) {
   await reportVerify();
   await reportStartup();
+  await reportDispatchLayer();
 }
 reportSummary();
