@@ -3,12 +3,14 @@
 import { bullmqQueue } from '@notiflux/dispatch/bullmq';
 import { afterAll, beforeAll } from 'vitest';
 import { type RedisTestServer, startRedisServer } from '../support/redis-server.js';
+import { describeNeeding, isMissing } from '../support/test-services.js';
 import { describeDeliveryQueue } from './queue-contract.js';
 
 let redis: RedisTestServer;
 let prefixes = 0;
 
 beforeAll(async () => {
+  if (isMissing('redis-server')) return;
   redis = await startRedisServer();
 });
 
@@ -16,12 +18,14 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-describeDeliveryQueue('bullmqQueue', (options) =>
-  bullmqQueue({
-    connection: redis.url,
-    prefix: `contract${++prefixes}`,
-    lockDurationMs: 2_000,
-    stalledIntervalMs: 1_000,
-    ...options,
-  }),
-);
+describeNeeding('redis-server')('on a real redis-server', () => {
+  describeDeliveryQueue('bullmqQueue', (options) =>
+    bullmqQueue({
+      connection: redis.url,
+      prefix: `contract${++prefixes}`,
+      lockDurationMs: 2_000,
+      stalledIntervalMs: 1_000,
+      ...options,
+    }),
+  );
+});

@@ -9,6 +9,7 @@ import { bundleFixture } from '../support/bundle-fixture.js';
 import { eventually } from '../support/eventually.js';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
 import { type RedisTestServer, startRedisServer } from '../support/redis-server.js';
+import { describeNeeding, isMissing } from '../support/test-services.js';
 import { sinkDelivery } from './sink-delivery.js';
 
 interface Report {
@@ -34,6 +35,7 @@ const children = new Set<ChildProcess>();
 let run = 0;
 
 beforeAll(async () => {
+  if (isMissing('redis-server')) return;
   [script, dispatcherScript, redis, sink] = await Promise.all([
     bundleFixture(fileURLToPath(new URL('./fixtures/bullmq-worker.ts', import.meta.url))),
     bundleFixture(fileURLToPath(new URL('./fixtures/dispatcher-process.ts', import.meta.url))),
@@ -147,152 +149,156 @@ async function allPostedAndDone(prefix: string, wanted: string[]): Promise<void>
 
 // Generous deadlines: a loaded CI machine starts node processes slowly (on a 2-core machine
 // shared with other work the whole file took about 50 s).
-describe('bullmqQueue across processes', { timeout: 90_000 }, () => {
-  it('two worker processes share the work: every delivery posted exactly once', async () => {
-    const prefix = `p${++run}`;
-    sink.respondWith(() => ({ delayMs: 10 }));
-    const workers = await Promise.all([
-      startFixture({ prefix, concurrency: 2 }),
-      startFixture({ prefix, concurrency: 2 }),
-    ]);
-    const producer = await producerQueue(prefix);
-    const wanted = ids('shared', 100);
-    await producer.enqueue(wanted.map((id) => sinkDelivery(id)));
-    await eventually(
-      () => workers[0]!.reports.length + workers[1]!.reports.length === 100,
-      40_000,
-      'all reported',
-    );
-    await producer.close();
-    const posts = postsById();
-    expect([...posts.keys()].sort()).toEqual([...wanted].sort());
-    expect([...posts.values()].every((count) => count === 1)).toBe(true);
-    // Both took part.
-    expect(workers[0]!.reports.length).toBeGreaterThan(0);
-    expect(workers[1]!.reports.length).toBeGreaterThan(0);
-  });
-
-  it('a worker killed (SIGKILL) mid-delivery: its job is taken over as stalled and delivered; the only duplicate is that one', async () => {
-    const prefix = `p${++run}`;
-    let victimPosts = 0;
-    let victimWorker = '';
-    sink.respondWith((request) => {
-      if (request.path !== '/victim') return {};
-      victimPosts += 1;
-      if (victimPosts > 1) return {};
-      victimWorker = request.headers['x-worker'] ?? '';
-      // Accepted by the provider, never answered: the worker dies first.
-      return { delayMs: 60_000 };
+describeNeeding('redis-server')('on a real redis-server', () => {
+  describe('bullmqQueue across processes', { timeout: 90_000 }, () => {
+    it('two worker processes share the work: every delivery posted exactly once', async () => {
+      const prefix = `p${++run}`;
+      sink.respondWith(() => ({ delayMs: 10 }));
+      const workers = await Promise.all([
+        startFixture({ prefix, concurrency: 2 }),
+        startFixture({ prefix, concurrency: 2 }),
+      ]);
+      const producer = await producerQueue(prefix);
+      const wanted = ids('shared', 100);
+      await producer.enqueue(wanted.map((id) => sinkDelivery(id)));
+      await eventually(
+        () => workers[0]!.reports.length + workers[1]!.reports.length === 100,
+        40_000,
+        'all reported',
+      );
+      await producer.close();
+      const posts = postsById();
+      expect([...posts.keys()].sort()).toEqual([...wanted].sort());
+      expect([...posts.values()].every((count) => count === 1)).toBe(true);
+      // Both took part.
+      expect(workers[0]!.reports.length).toBeGreaterThan(0);
+      expect(workers[1]!.reports.length).toBeGreaterThan(0);
     });
-    const doomed = await startFixture({ prefix, concurrency: 1 });
-    const producer = await producerQueue(prefix);
-    await producer.enqueue([sinkDelivery('victim')]);
-    await eventually(() => victimPosts === 1, 40_000, 'victim posted');
-    expect(victimWorker).toBe(String(doomed.pid));
-    const survivor = await startFixture({ prefix, concurrency: 4 });
-    const others = ids('other', 30);
-    await producer.enqueue(others.map((id) => sinkDelivery(id)));
-    await doomed.kill('SIGKILL');
-    await eventually(
-      () => survivor.reports.find((report) => report.id === 'victim'),
-      40_000,
-      'victim taken over',
-    );
-    await eventually(() => survivor.reports.length === 31, 40_000, 'all reported');
-    await producer.close();
-    const posts = postsById();
-    expect(posts.get('victim')).toBe(2);
-    for (const id of others) expect(posts.get(id)).toBe(1);
-    expect(doomed.reports).toEqual([]);
-  });
 
-  it('every process restarted (SIGKILL): nothing queued is lost; duplicates only of posts in flight at the kill', async () => {
-    const prefix = `p${++run}`;
-    sink.respondWith(() => ({ delayMs: 50 }));
-    const first = await Promise.all([
-      startFixture({ prefix, concurrency: 2 }),
-      startFixture({ prefix, concurrency: 2 }),
-    ]);
-    const producer = await producerQueue(prefix);
-    const wanted = ids('restart', 60);
-    await producer.enqueue(wanted.map((id) => sinkDelivery(id)));
-    await producer.close();
-    await eventually(
-      () => first[0]!.reports.length + first[1]!.reports.length >= 10,
-      40_000,
-      'some delivered',
-    );
-    await Promise.all(first.map((worker) => worker.kill('SIGKILL')));
-    const postedBeforeKill = new Set(
-      sink.requests.map((request) => decodeURIComponent(request.path.slice(1))),
-    );
-    const reportedBeforeKill = new Set(first.flatMap((worker) => worker.reports.map((report) => report.id)));
-    await Promise.all([startFixture({ prefix }), startFixture({ prefix })]);
-    // Reports of the killed processes died with them: count posts at the provider instead.
-    await allPostedAndDone(prefix, wanted);
-    const posts = postsById();
-    for (const id of wanted) {
-      const count = posts.get(id) ?? 0;
-      expect(count, id).toBeGreaterThanOrEqual(1);
-      // A second post only for a delivery the provider had received but whose worker died before
-      // marking it done: at most one per concurrent slot of the killed workers.
-      if (count > 1) expect(postedBeforeKill.has(id) && !reportedBeforeKill.has(id), id).toBe(true);
-    }
-    const duplicates = wanted.filter((id) => (posts.get(id) ?? 0) > 1);
-    expect(duplicates.length).toBeLessThanOrEqual(4);
-  });
+    it('a worker killed (SIGKILL) mid-delivery: its job is taken over as stalled and delivered; the only duplicate is that one', async () => {
+      const prefix = `p${++run}`;
+      let victimPosts = 0;
+      let victimWorker = '';
+      sink.respondWith((request) => {
+        if (request.path !== '/victim') return {};
+        victimPosts += 1;
+        if (victimPosts > 1) return {};
+        victimWorker = request.headers['x-worker'] ?? '';
+        // Accepted by the provider, never answered: the worker dies first.
+        return { delayMs: 60_000 };
+      });
+      const doomed = await startFixture({ prefix, concurrency: 1 });
+      const producer = await producerQueue(prefix);
+      await producer.enqueue([sinkDelivery('victim')]);
+      await eventually(() => victimPosts === 1, 40_000, 'victim posted');
+      expect(victimWorker).toBe(String(doomed.pid));
+      const survivor = await startFixture({ prefix, concurrency: 4 });
+      const others = ids('other', 30);
+      await producer.enqueue(others.map((id) => sinkDelivery(id)));
+      await doomed.kill('SIGKILL');
+      await eventually(
+        () => survivor.reports.find((report) => report.id === 'victim'),
+        40_000,
+        'victim taken over',
+      );
+      await eventually(() => survivor.reports.length === 31, 40_000, 'all reported');
+      await producer.close();
+      const posts = postsById();
+      expect(posts.get('victim')).toBe(2);
+      for (const id of others) expect(posts.get(id)).toBe(1);
+      expect(doomed.reports).toEqual([]);
+    });
 
-  it('Redis killed and restarted with AOF: nothing acknowledged is lost, idle or under load', async () => {
-    const prefix = `p${++run}`;
-    // Acknowledged by a producer process, then Redis crashes before any worker ran.
-    const queuedFirst = ids('aof', 40);
-    const producer = await startFixture({ prefix, produce: queuedFirst });
-    await producer.exited;
-    await redis.stop();
-    await redis.start();
-    sink.respondWith(() => ({ delayMs: 20 }));
-    const worker = await startFixture({ prefix, concurrency: 4 });
-    await eventually(() => worker.reports.length >= 10, 40_000, 'worker busy');
-    // And again under load.
-    await redis.stop();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await redis.start();
-    await allPostedAndDone(prefix, queuedFirst);
-    expect(worker.reports.every((report) => report.state === 'delivered')).toBe(true);
-  });
+    it('every process restarted (SIGKILL): nothing queued is lost; duplicates only of posts in flight at the kill', async () => {
+      const prefix = `p${++run}`;
+      sink.respondWith(() => ({ delayMs: 50 }));
+      const first = await Promise.all([
+        startFixture({ prefix, concurrency: 2 }),
+        startFixture({ prefix, concurrency: 2 }),
+      ]);
+      const producer = await producerQueue(prefix);
+      const wanted = ids('restart', 60);
+      await producer.enqueue(wanted.map((id) => sinkDelivery(id)));
+      await producer.close();
+      await eventually(
+        () => first[0]!.reports.length + first[1]!.reports.length >= 10,
+        40_000,
+        'some delivered',
+      );
+      await Promise.all(first.map((worker) => worker.kill('SIGKILL')));
+      const postedBeforeKill = new Set(
+        sink.requests.map((request) => decodeURIComponent(request.path.slice(1))),
+      );
+      const reportedBeforeKill = new Set(
+        first.flatMap((worker) => worker.reports.map((report) => report.id)),
+      );
+      await Promise.all([startFixture({ prefix }), startFixture({ prefix })]);
+      // Reports of the killed processes died with them: count posts at the provider instead.
+      await allPostedAndDone(prefix, wanted);
+      const posts = postsById();
+      for (const id of wanted) {
+        const count = posts.get(id) ?? 0;
+        expect(count, id).toBeGreaterThanOrEqual(1);
+        // A second post only for a delivery the provider had received but whose worker died before
+        // marking it done: at most one per concurrent slot of the killed workers.
+        if (count > 1) expect(postedBeforeKill.has(id) && !reportedBeforeKill.has(id), id).toBe(true);
+      }
+      const duplicates = wanted.filter((id) => (posts.get(id) ?? 0) > 1);
+      expect(duplicates.length).toBeLessThanOrEqual(4);
+    });
 
-  it('two producer processes queueing the same deliveries: each posted once', async () => {
-    const prefix = `p${++run}`;
-    const wanted = ids('dedup', 50);
-    const producers = await Promise.all([
-      startFixture({ prefix, produce: wanted }),
-      startFixture({ prefix, produce: [...wanted].reverse() }),
-    ]);
-    await Promise.all(producers.map((producer) => producer.exited));
-    const worker = await startFixture({ prefix });
-    await eventually(() => worker.reports.length === 50, 40_000, 'all reported');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const posts = postsById();
-    expect(posts.size).toBe(50);
-    expect([...posts.values()].every((count) => count === 1)).toBe(true);
-  });
+    it('Redis killed and restarted with AOF: nothing acknowledged is lost, idle or under load', async () => {
+      const prefix = `p${++run}`;
+      // Acknowledged by a producer process, then Redis crashes before any worker ran.
+      const queuedFirst = ids('aof', 40);
+      const producer = await startFixture({ prefix, produce: queuedFirst });
+      await producer.exited;
+      await redis.stop();
+      await redis.start();
+      sink.respondWith(() => ({ delayMs: 20 }));
+      const worker = await startFixture({ prefix, concurrency: 4 });
+      await eventually(() => worker.reports.length >= 10, 40_000, 'worker busy');
+      // And again under load.
+      await redis.stop();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await redis.start();
+      await allPostedAndDone(prefix, queuedFirst);
+      expect(worker.reports.every((report) => report.state === 'delivered')).toBe(true);
+    });
 
-  it('two dispatcher processes given the same events: each suppressed once across them, each posted once', async () => {
-    const prefix = `p${++run}`;
-    const messages = ids('event', 20);
-    const dispatchers = await Promise.all([
-      startFixture({ prefix, messages }, dispatcherScript),
-      startFixture({ prefix, messages: [...messages].reverse() }, dispatcherScript),
-    ]);
-    const results = dispatchers.flatMap((dispatcher) => dispatcher.results);
-    expect(results.filter((status) => status === 'accepted')).toHaveLength(20);
-    expect(results.filter((status) => status === 'suppressed')).toHaveLength(20);
-    await eventually(
-      () => dispatchers[0]!.reports.length + dispatchers[1]!.reports.length === 20,
-      40_000,
-      'all reported',
-    );
-    const posted = sink.requests.map((request) => JSON.parse(request.body).message as string).sort();
-    expect(posted).toEqual([...messages].sort());
+    it('two producer processes queueing the same deliveries: each posted once', async () => {
+      const prefix = `p${++run}`;
+      const wanted = ids('dedup', 50);
+      const producers = await Promise.all([
+        startFixture({ prefix, produce: wanted }),
+        startFixture({ prefix, produce: [...wanted].reverse() }),
+      ]);
+      await Promise.all(producers.map((producer) => producer.exited));
+      const worker = await startFixture({ prefix });
+      await eventually(() => worker.reports.length === 50, 40_000, 'all reported');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const posts = postsById();
+      expect(posts.size).toBe(50);
+      expect([...posts.values()].every((count) => count === 1)).toBe(true);
+    });
+
+    it('two dispatcher processes given the same events: each suppressed once across them, each posted once', async () => {
+      const prefix = `p${++run}`;
+      const messages = ids('event', 20);
+      const dispatchers = await Promise.all([
+        startFixture({ prefix, messages }, dispatcherScript),
+        startFixture({ prefix, messages: [...messages].reverse() }, dispatcherScript),
+      ]);
+      const results = dispatchers.flatMap((dispatcher) => dispatcher.results);
+      expect(results.filter((status) => status === 'accepted')).toHaveLength(20);
+      expect(results.filter((status) => status === 'suppressed')).toHaveLength(20);
+      await eventually(
+        () => dispatchers[0]!.reports.length + dispatchers[1]!.reports.length === 20,
+        40_000,
+        'all reported',
+      );
+      const posted = sink.requests.map((request) => JSON.parse(request.body).message as string).sort();
+      expect(posted).toEqual([...messages].sort());
+    });
   });
 });

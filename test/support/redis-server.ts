@@ -21,7 +21,7 @@ export interface RedisTestServer {
 const INSTALL_HINT =
   'redis-server is not installed: run `apt-get install -y redis-server` (Debian 12 ships 7.0)';
 
-function findRedisServer(): string {
+export function findRedisServer(): string {
   const candidates = [
     process.env.REDIS_SERVER_BIN,
     ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'redis-server')),

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { describe, inject } from 'vitest';
 import { findAlertmanager } from './alertmanager-server.js';
 import { findNatsServer } from './nats-server.js';
 import { findEmulatorJar, findJava } from './pubsub-emulator.js';
+import { findRedisServer } from './redis-server.js';
 
 /** The real servers some tests start on 127.0.0.1. */
 export type TestService = 'nats-server' | 'prometheus-alertmanager' | 'redis-server' | 'pubsub-emulator';
@@ -40,18 +39,6 @@ export const testServices: Record<TestService, ServiceInfo> = {
       'the apt packages google-cloud-cli-pubsub-emulator (Google Cloud SDK repository) and openjdk-17-jre-headless, or PUBSUB_EMULATOR_JAR',
   },
 };
-
-export function findRedisServer(): string {
-  const candidates = [
-    process.env.REDIS_SERVER_BIN,
-    ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'redis-server')),
-    '/usr/bin/redis-server',
-    '/usr/sbin/redis-server',
-  ];
-  const found = candidates.find((path) => path && existsSync(path));
-  if (!found) throw new Error('redis-server is not installed: run `apt-get install -y redis-server`');
-  return found;
-}
 
 /**
  * Services to treat as absent (`NOTIFLUX_TEST_WITHOUT=nats-server,redis-server`): their tests are
