@@ -4,7 +4,7 @@
  * process-wide cache of installation tokens.
  */
 import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
-import { type HttpRequest, type HttpResponse, NotifierError } from '@notiflux/core';
+import { bearerAuth, type HttpRequest, type HttpResponse, NotifierError } from '@notiflux/core';
 
 export interface GitHubAppConfig {
   appId: string;
@@ -161,7 +161,7 @@ function appRequest(method: string, url: string, jwt: string, body?: string): Ht
     method,
     url,
     headers: {
-      Authorization: `Bearer ${jwt}`,
+      Authorization: bearerAuth(jwt),
       Accept: 'application/vnd.github.v3+json',
       'X-GitHub-Api-Version': '2022-11-28',
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),

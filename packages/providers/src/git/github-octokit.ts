@@ -5,6 +5,7 @@
  * App installation token) and error wrapping.
  */
 import {
+  bearerAuth,
   type ConnectContext,
   type HttpRequest,
   type HttpResponse,
@@ -139,7 +140,7 @@ export function createOctokit(
     userAgent: 'notiflux',
     request: {
       fetch: fetchThroughTransport(send, {
-        authorization: `Bearer ${options.token}`,
+        authorization: bearerAuth(options.token),
         'x-github-api-version': GITHUB_API_VERSION,
       }),
     },

@@ -4,6 +4,8 @@
  * annotations (upstream `internal/notifier/alertmanager.go`).
  */
 import {
+  basicAuth,
+  bearerAuth,
   compareUtf8,
   defineProvider,
   type Event,
@@ -150,9 +152,9 @@ function alertmanagerAuthorization(spec: {
   password?: string;
 }): Record<string, string> {
   if (spec.username && spec.password) {
-    return { Authorization: `Basic ${Buffer.from(`${spec.username}:${spec.password}`).toString('base64')}` };
+    return { Authorization: basicAuth(spec.username, spec.password) };
   }
-  if (spec.token) return { Authorization: `Bearer ${spec.token}` };
+  if (spec.token) return { Authorization: bearerAuth(spec.token) };
   return {};
 }
 

@@ -6,6 +6,8 @@
 import { STATUS_CODES } from 'node:http';
 import { posix } from 'node:path';
 import {
+  basicAuth,
+  bearerAuth,
   defineProvider,
   type Event,
   type HttpRequest,
@@ -14,7 +16,6 @@ import {
   type ResolvedSpec,
   requiredString,
 } from '@notiflux/core';
-import { basicAuthCredentials } from '../git/basic-auth.js';
 import { commitStatusFor } from '../git/commit-status.js';
 import { commitStatusKey, emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { gitEventError, prefixError } from '../git/git-errors.js';
@@ -162,11 +163,8 @@ function bitbucketServerBuildStatus(
   // validate() has checked the address at createNotifier.
   const { commitsUrl, search } = parseBitbucketServerAddress(spec.address) as BitbucketServerAddress;
   const builds = `${commitsUrl}/${encodeURIComponent(encoded.sha)}/builds`;
-  const basicCredentials = spec.token
-    ? undefined
-    : basicAuthCredentials(spec.username ?? '', spec.password ?? '');
   const headers = {
-    Authorization: basicCredentials ? `Basic ${basicCredentials}` : `Bearer ${spec.token}`,
+    Authorization: spec.token ? bearerAuth(spec.token) : basicAuth(spec.username ?? '', spec.password ?? ''),
     'x-atlassian-token': 'no-check',
     'x-requested-with': 'XMLHttpRequest',
   };

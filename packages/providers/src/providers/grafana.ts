@@ -4,6 +4,8 @@
  * object so dashboards can filter on them (upstream `internal/notifier/grafana.go`).
  */
 import {
+  basicAuth,
+  bearerAuth,
   defineProvider,
   type Event,
   type HttpRequest,
@@ -105,9 +107,9 @@ function grafanaAuthorization(spec: {
   username?: string;
   password?: string;
 }): Record<string, string> {
-  if (spec.token) return { Authorization: `Bearer ${spec.token}` };
+  if (spec.token) return { Authorization: bearerAuth(spec.token) };
   if (spec.username && spec.password) {
-    return { Authorization: `Basic ${Buffer.from(`${spec.username}:${spec.password}`).toString('base64')}` };
+    return { Authorization: basicAuth(spec.username, spec.password) };
   }
   return {};
 }

@@ -4,6 +4,7 @@
  * deduplication key (upstream `internal/notifier/incidentio.go`).
  */
 import {
+  bearerAuth,
   compareUtf8,
   defineProvider,
   type Event,
@@ -82,7 +83,7 @@ export function encodeIncidentIoRequest(
     url: spec.address,
     headers: mergeHeaders(spec.headers, {
       'Content-Type': 'application/json',
-      Authorization: `Bearer ${spec.token}`,
+      Authorization: bearerAuth(spec.token),
     }),
     body: encodeIncidentIoPayload(event),
   };

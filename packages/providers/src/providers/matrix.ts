@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  bearerAuth,
   defineProvider,
   type Event,
   encodeFluxEventJson,
@@ -77,7 +78,7 @@ export function encodeMatrixRequest(
     // userinfo in the address is never turned into Basic auth.
     headers: mergeHeaders(spec.headers, {
       'Content-Type': 'application/json',
-      Authorization: `Bearer ${spec.token}`,
+      Authorization: bearerAuth(spec.token),
     }),
     body: encodeMatrixPayload(event),
   };

@@ -3,6 +3,7 @@
  * a bot token (upstream `internal/notifier/webex.go`).
  */
 import {
+  bearerAuth,
   defineProvider,
   type Event,
   type HttpRequest,
@@ -52,7 +53,7 @@ export function encodeWebexRequest(
     url: spec.address,
     headers: mergeHeaders(spec.headers, {
       'Content-Type': 'application/json',
-      Authorization: `Bearer ${spec.token}`,
+      Authorization: bearerAuth(spec.token),
     }),
     body: encodeWebexPayload(event, spec),
   };
