@@ -14,8 +14,8 @@ export type {
 export { defineProvider } from './define-provider.js';
 export { hasChangeRequestKey, hasCommitKey, isCommitStatusUpdate, shouldDeliver } from './delivery-rules.js';
 export { parseDurationMs } from './duration.js';
-export type { NotifierErrorCode, NotifierErrorOptions } from './errors.js';
-export { isNotifierError, NotifierError } from './errors.js';
+export type { NotifierErrorCode, NotifierErrorOptions, RewordOptions } from './errors.js';
+export { isNotifierError, NotifierError, prefixError, rewordError } from './errors.js';
 export type { Event, ObjectReference, Severity } from './event.js';
 export { eventSchema, parseEvent, parseFluxTimestamp } from './event.js';
 export type { AlertMetadata, MetadataConflict, NormalizeOptions } from './event-metadata.js';

@@ -15,6 +15,7 @@ import {
   NotifierError,
   type ResolvedSpec,
   requiredString,
+  rewordError,
 } from '@notiflux/core';
 import { commitStatusFor } from '../git/commit-status.js';
 import { commitStatusKey, emptyCommitStatusProblem } from '../git/commit-status-id.js';
@@ -278,12 +279,7 @@ function withStatusLine(error: unknown): unknown {
   )
     return error;
   const phrase = STATUS_CODES[error.status] ?? '';
-  return new NotifierError('HTTP_STATUS', `${error.status} - ${phrase}`, {
-    providerType: TYPE,
-    status: error.status,
-    retryable: error.retryable,
-    cause: error,
-  });
+  return rewordError(error, `${error.status} - ${phrase}`, { providerType: TYPE });
 }
 
 export default bitbucketserverProvider;

@@ -10,6 +10,7 @@ import {
   mergeHeaders,
   NotifierError,
   parseFluxTimestamp,
+  prefixError,
   REDACTED,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -228,12 +229,7 @@ async function sendLabelled(
     await http.send(request);
   } catch (error) {
     if (!(error instanceof NotifierError)) throw error;
-    throw new NotifierError(error.code, `pagerduty: ${label}: ${error.message}`, {
-      providerType: error.providerType,
-      status: error.status,
-      retryable: error.retryable,
-      cause: error,
-    });
+    throw prefixError(error, `pagerduty: ${label}`);
   }
 }
 
