@@ -27,6 +27,8 @@ export { createDispatcher as createHttpDispatcher } from './http/dispatcher.js';
 export { hasHeader, headerValueFromEvent, mergeHeaders } from './http/headers.js';
 
 export type { AttemptInfo, HttpRequest, HttpResponse } from './http/http-transport.js';
+export type { JsonRequestOptions } from './http/json-request.js';
+export { jsonRequest } from './http/json-request.js';
 export {
   backoffDelayMs,
   isRetryableStatus,

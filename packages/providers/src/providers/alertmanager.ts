@@ -11,7 +11,7 @@ import {
   type Event,
   type HttpRequest,
   isHttpUrl,
-  mergeHeaders,
+  jsonRequest,
   parseFluxTimestamp,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -134,16 +134,12 @@ export function encodeAlertmanagerRequest(
     password?: string;
   },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
-    headers: mergeHeaders(spec.headers, {
-      'Content-Type': 'application/json',
-      ...alertmanagerAuthorization(spec),
-    }),
+    headers: spec.headers,
+    fixedHeaders: alertmanagerAuthorization(spec),
     body: encodeAlertmanagerPayload(event),
-  };
+  });
 }
 
 function alertmanagerAuthorization(spec: {

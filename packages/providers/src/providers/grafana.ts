@@ -10,7 +10,7 @@ import {
   type Event,
   type HttpRequest,
   isHttpUrl,
-  mergeHeaders,
+  jsonRequest,
   parseFluxTimestamp,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -90,16 +90,12 @@ export function encodeGrafanaRequest(
     password?: string;
   },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
-    headers: mergeHeaders(spec.headers, {
-      'Content-Type': 'application/json',
-      ...grafanaAuthorization(spec),
-    }),
+    headers: spec.headers,
+    fixedHeaders: grafanaAuthorization(spec),
     body: encodeGrafanaPayload(event),
-  };
+  });
 }
 
 function grafanaAuthorization(spec: {

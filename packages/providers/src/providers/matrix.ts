@@ -12,7 +12,7 @@ import {
   encodeFluxEventJson,
   type HttpRequest,
   httpAddress,
-  mergeHeaders,
+  jsonRequest,
   requiredString,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -70,18 +70,17 @@ export function encodeMatrixRequest(
   event: Event,
   spec: { address: string; channel: string; token: string; headers: Record<string, string> },
 ): HttpRequest {
-  return {
-    transport: 'http',
+  return jsonRequest({
     method: 'PUT',
     url: matrixSendUrl(spec.address, spec.channel, matrixTransactionId(event)),
     // The user's headers never replace the ones Matrix needs; Authorization is always set, so
     // userinfo in the address is never turned into Basic auth.
-    headers: mergeHeaders(spec.headers, {
-      'Content-Type': 'application/json',
+    headers: spec.headers,
+    fixedHeaders: {
       Authorization: bearerAuth(spec.token),
-    }),
+    },
     body: encodeMatrixPayload(event),
-  };
+  });
 }
 
 export default matrixProvider;

@@ -7,7 +7,7 @@ import {
   defineProvider,
   type Event,
   type HttpRequest,
-  mergeHeaders,
+  jsonRequest,
   NotifierError,
   parseFluxTimestamp,
   prefixError,
@@ -204,19 +204,17 @@ function pagerdutyRequest(
   body: PagerdutyAlertEvent | PagerdutyChangeEvent,
   headers: Record<string, string>,
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url,
     // The user's headers are sent too, but never replace Content-Type.
-    headers: mergeHeaders(headers, { 'Content-Type': 'application/json' }),
+    headers,
     body: stringifyLikeGo(body),
     // Written out, not via stringifyLikeGo, which would escape the `<>` of the marker.
     shownBody: stringifyLikeGo({ ...body, routing_key: '' }).replace(
       '"routing_key":""',
       `"routing_key":"${REDACTED}"`,
     ),
-  };
+  });
 }
 
 /** Sends one request; a failure says which of the two it was (a resolve may already be delivered). */

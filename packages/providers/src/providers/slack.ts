@@ -19,6 +19,7 @@ import {
   importOptionalPeer,
   isRetryableStatus,
   isRetryableTransportError,
+  jsonRequest,
   mergeHeaders,
   NotifierError,
   type OutgoingMessage,
@@ -172,15 +173,14 @@ export function encodeSlackRequest(event: Event, spec: SlackSpec): HttpRequest {
       body: encodeSlackWebApiForm(event, spec),
     };
   }
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
-    headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/json' }, auth),
+    headers: spec.headers,
+    fixedHeaders: auth,
     body: encodeSlackPayload(event, spec),
     // An incoming-webhook URL is itself the credential.
     secretPath: true,
-  };
+  });
 }
 
 // ---- Web API mode: WebClient over the notifier's dispatcher ----
