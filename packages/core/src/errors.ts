@@ -50,3 +50,38 @@ export class NotifierError extends Error {
 export function isNotifierError(value: unknown): value is NotifierError {
   return value instanceof NotifierError;
 }
+
+/** What a re-worded error may change; everything else is taken from the error it wraps. */
+export interface RewordOptions {
+  /** The provider to name instead of the wrapped error's. */
+  providerType?: ProviderType | undefined;
+  /** The cause to keep instead of the wrapped error itself (a redacted copy, say). Must already be redacted. */
+  cause?: unknown;
+}
+
+/**
+ * `error` with a new message: code, status, retryable, retryAfterMs and provider kept, the
+ * original as cause. The message must already be redacted.
+ */
+export function rewordError(
+  error: NotifierError,
+  message: string,
+  options: RewordOptions = {},
+): NotifierError {
+  return new NotifierError(error.code, message, {
+    providerType: options.providerType ?? error.providerType,
+    status: error.status,
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    cause: 'cause' in options ? options.cause : error,
+  });
+}
+
+/** `error` as `<prefix>: <its message>`, everything else kept as by `rewordError`. */
+export function prefixError(
+  error: NotifierError,
+  prefix: string,
+  options: RewordOptions = {},
+): NotifierError {
+  return rewordError(error, `${prefix}: ${error.message}`, options);
+}

@@ -14,19 +14,21 @@ export type {
 export { defineProvider } from './define-provider.js';
 export { hasChangeRequestKey, hasCommitKey, isCommitStatusUpdate, shouldDeliver } from './delivery-rules.js';
 export { parseDurationMs } from './duration.js';
-export type { NotifierErrorCode, NotifierErrorOptions } from './errors.js';
-export { isNotifierError, NotifierError } from './errors.js';
+export type { NotifierErrorCode, NotifierErrorOptions, RewordOptions } from './errors.js';
+export { isNotifierError, NotifierError, prefixError, rewordError } from './errors.js';
 export type { Event, ObjectReference, Severity } from './event.js';
 export { eventSchema, parseEvent, parseFluxTimestamp } from './event.js';
 export type { AlertMetadata, MetadataConflict, NormalizeOptions } from './event-metadata.js';
 export { EVENT_METADATA_PREFIX, getRevision, groupOf, normalizeEventMetadata } from './event-metadata.js';
 export { compareUtf8, encodeFluxEventJson, stringifyLikeGo } from './flux-event-json.js';
-
+export { basicAuth, basicAuthFromUserinfo, basicCredentials, bearerAuth } from './http/auth-headers.js';
 export type { ConnectionSettings } from './http/dispatcher.js';
 export { createDispatcher as createHttpDispatcher } from './http/dispatcher.js';
 export { hasHeader, headerValueFromEvent, mergeHeaders } from './http/headers.js';
 
 export type { AttemptInfo, HttpRequest, HttpResponse } from './http/http-transport.js';
+export type { JsonRequestOptions } from './http/json-request.js';
+export { jsonRequest } from './http/json-request.js';
 export {
   backoffDelayMs,
   isRetryableStatus,

@@ -12,7 +12,7 @@ import type {
 } from './define-provider.js';
 import { NotifierError } from './errors.js';
 import { type Event, parseEvent } from './event.js';
-import { basicAuthFromUserinfo } from './http/basic-auth.js';
+import { basicAuthFromUserinfo } from './http/auth-headers.js';
 import type { ConnectionSettings } from './http/dispatcher.js';
 import { hasHeader } from './http/headers.js';
 import { type AttemptInfo, type HttpRequest, HttpTransport } from './http/http-transport.js';

@@ -1,6 +1,5 @@
-import type { Event } from '@notiflux/core';
+import { basicCredentials, type Event } from '@notiflux/core';
 import { describe, expect, it } from 'vitest';
-import { basicAuthCredentials } from '../../../packages/providers/src/git/basic-auth.js';
 import { commitStateFor, skipsProgressing } from '../../../packages/providers/src/git/commit-state.js';
 import { commitStatusFor } from '../../../packages/providers/src/git/commit-status.js';
 import {
@@ -167,7 +166,7 @@ describe('commitStatusFor (order of checks)', () => {
 
 describe('small helpers', () => {
   it('basic auth', () => {
-    expect(basicAuthCredentials('user', 'password')).toBe('dXNlcjpwYXNzd29yZA==');
+    expect(basicCredentials('user', 'password')).toBe('dXNlcjpwYXNzd29yZA==');
   });
 
   it('Go %q quoting', () => {

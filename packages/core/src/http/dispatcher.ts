@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { TlsOptions } from '../provider-spec.js';
-import { basicAuthFromUserinfo } from './basic-auth.js';
+import { basicAuthFromUserinfo } from './auth-headers.js';
 
 const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'];
 

@@ -5,7 +5,7 @@ import type { ResolvedSpec } from '../provider-spec.js';
 import type { ProviderType } from '../provider-types.js';
 import type { Redactor } from '../redaction.js';
 import { AttemptWindow } from './attempt-window.js';
-import { basicAuthFromUserinfo } from './basic-auth.js';
+import { basicAuthFromUserinfo } from './auth-headers.js';
 import { type ConnectionSettings, createDispatcher } from './dispatcher.js';
 import { exchange } from './exchange.js';
 import { hasHeader, mergeHeaders, wireHeaders } from './headers.js';

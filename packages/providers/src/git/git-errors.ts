@@ -1,5 +1,5 @@
 /** Error shapes shared by the git providers (docs/design/git-providers.md#errors). */
-import { NotifierError, type ProviderType } from '@notiflux/core';
+import { NotifierError, type ProviderType, rewordError } from '@notiflux/core';
 
 /** A per-event check failed before any request (`INVALID_EVENT`). */
 export function gitEventError(type: ProviderType, message: string): NotifierError {
@@ -39,10 +39,5 @@ export function prefixError(type: ProviderType, prefix: string, error: unknown):
   }
   const ownPrefix = `${type}: `;
   const detail = error.message.startsWith(ownPrefix) ? error.message.slice(ownPrefix.length) : error.message;
-  return new NotifierError(error.code, `${type}: ${prefix}: ${detail}`, {
-    providerType: type,
-    status: error.status,
-    retryable: error.retryable,
-    cause: error,
-  });
+  return rewordError(error, `${type}: ${prefix}: ${detail}`, { providerType: type });
 }

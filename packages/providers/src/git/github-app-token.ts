@@ -4,7 +4,7 @@
  * process-wide cache of installation tokens.
  */
 import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
-import { type HttpRequest, type HttpResponse, NotifierError } from '@notiflux/core';
+import { bearerAuth, type HttpRequest, type HttpResponse, NotifierError, prefixError } from '@notiflux/core';
 
 export interface GitHubAppConfig {
   appId: string;
@@ -161,7 +161,7 @@ function appRequest(method: string, url: string, jwt: string, body?: string): Ht
     method,
     url,
     headers: {
-      Authorization: `Bearer ${jwt}`,
+      Authorization: bearerAuth(jwt),
       Accept: 'application/vnd.github.v3+json',
       'X-GitHub-Api-Version': '2022-11-28',
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
@@ -190,12 +190,7 @@ function parseJsonObject(response: HttpResponse, what: string): Record<string, u
 /** Prefixes an error's message, keeping its code and status (messages are already redacted). */
 function prefixAppError(prefix: string, error: unknown): NotifierError {
   if (error instanceof NotifierError) {
-    return new NotifierError(error.code, `${prefix}: ${error.message}`, {
-      providerType: error.providerType,
-      status: error.status,
-      retryable: error.retryable,
-      cause: error,
-    });
+    return prefixError(error, prefix);
   }
   const message = error instanceof Error ? error.message : String(error);
   return new NotifierError('NETWORK', `${prefix}: ${message}`, { retryable: true });

@@ -5,6 +5,7 @@
  * App installation token) and error wrapping.
  */
 import {
+  bearerAuth,
   type ConnectContext,
   type HttpRequest,
   type HttpResponse,
@@ -12,6 +13,7 @@ import {
   NotifierError,
   type ProviderConnection,
   type ProviderType,
+  rewordError,
 } from '@notiflux/core';
 import type { Octokit } from '@octokit/rest';
 import { GITHUB_PUBLIC_API_BASE } from './api-base.js';
@@ -139,7 +141,7 @@ export function createOctokit(
     userAgent: 'notiflux',
     request: {
       fetch: fetchThroughTransport(send, {
-        authorization: `Bearer ${options.token}`,
+        authorization: bearerAuth(options.token),
         'x-github-api-version': GITHUB_API_VERSION,
       }),
     },
@@ -160,12 +162,7 @@ export async function resolveGitHubToken(
     return await getInstallationToken(auth.app, send, withSlug);
   } catch (error) {
     if (!(error instanceof NotifierError)) throw error;
-    throw new NotifierError(error.code, `${type}: ${error.message}`, {
-      providerType: type,
-      status: error.status,
-      retryable: error.retryable,
-      cause: error,
-    });
+    throw rewordError(error, `${type}: ${error.message}`, { providerType: type });
   }
 }
 

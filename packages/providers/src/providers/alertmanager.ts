@@ -4,12 +4,14 @@
  * annotations (upstream `internal/notifier/alertmanager.go`).
  */
 import {
+  basicAuth,
+  bearerAuth,
   compareUtf8,
   defineProvider,
   type Event,
   type HttpRequest,
   isHttpUrl,
-  mergeHeaders,
+  jsonRequest,
   parseFluxTimestamp,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -132,16 +134,12 @@ export function encodeAlertmanagerRequest(
     password?: string;
   },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
-    headers: mergeHeaders(spec.headers, {
-      'Content-Type': 'application/json',
-      ...alertmanagerAuthorization(spec),
-    }),
+    headers: spec.headers,
+    fixedHeaders: alertmanagerAuthorization(spec),
     body: encodeAlertmanagerPayload(event),
-  };
+  });
 }
 
 function alertmanagerAuthorization(spec: {
@@ -150,9 +148,9 @@ function alertmanagerAuthorization(spec: {
   password?: string;
 }): Record<string, string> {
   if (spec.username && spec.password) {
-    return { Authorization: `Basic ${Buffer.from(`${spec.username}:${spec.password}`).toString('base64')}` };
+    return { Authorization: basicAuth(spec.username, spec.password) };
   }
-  if (spec.token) return { Authorization: `Bearer ${spec.token}` };
+  if (spec.token) return { Authorization: bearerAuth(spec.token) };
   return {};
 }
 

@@ -5,6 +5,7 @@
  * (`OPTIONS <org>/_apis`) is skipped in favour of the fixed statuses route.
  */
 import {
+  basicAuth,
   defineProvider,
   type Event,
   type HttpRequest,
@@ -16,7 +17,6 @@ import {
 } from '@notiflux/core';
 import { z } from 'zod';
 import { azureDevOpsOrganizationUrl } from '../git/api-base.js';
-import { basicAuthCredentials } from '../git/basic-auth.js';
 import { commitStatusFor } from '../git/commit-status.js';
 import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { withErrorPrefix } from '../git/git-errors.js';
@@ -172,9 +172,8 @@ function azureDevOpsCommitStatus(
   ) as AzureDevOpsRepository;
   const statuses = `${organizationUrl}/${encodeURIComponent(project)}/_apis/git/repositories/${encodeURIComponent(repository)}/commits/${encodeURIComponent(encoded.sha)}/statuses`;
   // A PAT (or an Entra access token) is Basic auth with an empty user name.
-  const basicCredentials = basicAuthCredentials('', spec.token);
   const headers = {
-    Authorization: `Basic ${basicCredentials}`,
+    Authorization: basicAuth('', spec.token),
     // Answer 401 instead of redirecting to a sign-in page.
     'X-TFS-FedAuthRedirect': 'Suppress',
     // The SDK asks for the API version in Accept, not in the query.

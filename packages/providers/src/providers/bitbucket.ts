@@ -3,6 +3,7 @@
  * `internal/notifier/bitbucket.go`). Shared rules: docs/design/git-providers.md.
  */
 import {
+  basicAuth,
   defineProvider,
   type Event,
   type HttpRequest,
@@ -13,7 +14,6 @@ import {
 } from '@notiflux/core';
 import { z } from 'zod';
 import { BITBUCKET_API_BASE } from '../git/api-base.js';
-import { basicAuthCredentials } from '../git/basic-auth.js';
 import { commitStatusFor } from '../git/commit-status.js';
 import { commitStatusKey, emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { prefixError } from '../git/git-errors.js';
@@ -103,7 +103,7 @@ function bitbucketBuildStatus(
   // validate() has checked the id at createNotifier; only the id is used, never the address host.
   const [workspace = '', repo = ''] = splitRepositoryId(parseGitAddress(spec.address).id, 2) ?? [];
   const [username = '', password = ''] = spec.token.split(':');
-  const authorization = `Basic ${basicAuthCredentials(username, password)}`;
+  const authorization = basicAuth(username, password);
   const statuses = `${BITBUCKET_API_BASE}/repositories/${workspace}/${repo}/commit/${encodeURIComponent(encoded.sha)}/statuses/build`;
   return {
     payload: encoded.payload,

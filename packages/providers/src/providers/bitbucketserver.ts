@@ -6,6 +6,8 @@
 import { STATUS_CODES } from 'node:http';
 import { posix } from 'node:path';
 import {
+  basicAuth,
+  bearerAuth,
   defineProvider,
   type Event,
   type HttpRequest,
@@ -13,8 +15,8 @@ import {
   NotifierError,
   type ResolvedSpec,
   requiredString,
+  rewordError,
 } from '@notiflux/core';
-import { basicAuthCredentials } from '../git/basic-auth.js';
 import { commitStatusFor } from '../git/commit-status.js';
 import { commitStatusKey, emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { gitEventError, prefixError } from '../git/git-errors.js';
@@ -162,11 +164,8 @@ function bitbucketServerBuildStatus(
   // validate() has checked the address at createNotifier.
   const { commitsUrl, search } = parseBitbucketServerAddress(spec.address) as BitbucketServerAddress;
   const builds = `${commitsUrl}/${encodeURIComponent(encoded.sha)}/builds`;
-  const basicCredentials = spec.token
-    ? undefined
-    : basicAuthCredentials(spec.username ?? '', spec.password ?? '');
   const headers = {
-    Authorization: basicCredentials ? `Basic ${basicCredentials}` : `Bearer ${spec.token}`,
+    Authorization: spec.token ? bearerAuth(spec.token) : basicAuth(spec.username ?? '', spec.password ?? ''),
     'x-atlassian-token': 'no-check',
     'x-requested-with': 'XMLHttpRequest',
   };
@@ -280,12 +279,7 @@ function withStatusLine(error: unknown): unknown {
   )
     return error;
   const phrase = STATUS_CODES[error.status] ?? '';
-  return new NotifierError('HTTP_STATUS', `${error.status} - ${phrase}`, {
-    providerType: TYPE,
-    status: error.status,
-    retryable: error.retryable,
-    cause: error,
-  });
+  return rewordError(error, `${error.status} - ${phrase}`, { providerType: TYPE });
 }
 
 export default bitbucketserverProvider;

@@ -8,7 +8,7 @@ import {
   type Event,
   type HttpRequest,
   isHttpUrl,
-  mergeHeaders,
+  jsonRequest,
   parseFluxTimestamp,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -54,19 +54,17 @@ export function encodeDatadogRequest(
   spec: { address?: string | undefined; token: string; headers: Record<string, string> },
 ): HttpRequest {
   const origin = new URL(spec.address || DATADOG_DEFAULT_SITE).origin;
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: `${origin}/api/v1/events`,
     // User headers never replace the API key or the content type (docs/design/providers.md).
-    headers: mergeHeaders(spec.headers, {
-      'Content-Type': 'application/json',
+    headers: spec.headers,
+    fixedHeaders: {
       Accept: 'application/json',
       'DD-API-KEY': spec.token,
-    }),
+    },
     // The SDK's encoder ends the JSON with a newline.
     body: `${stringifyLikeGo(encodeDatadogPayload(event))}\n`,
-  };
+  });
 }
 
 /** The DataDog event for a Flux event. */

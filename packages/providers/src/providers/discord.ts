@@ -8,7 +8,7 @@ import {
   type Event,
   type HttpRequest,
   httpAddress,
-  mergeHeaders,
+  jsonRequest,
   stringifyLikeGo,
 } from '@notiflux/core';
 import { buildSlackPayload, SLACK_COLORS } from './slack.js';
@@ -49,15 +49,13 @@ export function encodeDiscordRequest(
   event: Event,
   spec: { address: string; username?: string | undefined; headers: Record<string, string> },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: discordSlackUrl(spec.address),
-    headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/json' }),
+    headers: spec.headers,
     body: encodeDiscordPayload(event, spec),
     // The webhook token is a path segment.
     secretPath: true,
-  };
+  });
 }
 
 export default discordProvider;

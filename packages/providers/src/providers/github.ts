@@ -4,6 +4,7 @@
  * `internal/notifier/github.go`; shared algorithms in docs/design/git-providers.md).
  */
 import {
+  bearerAuth,
   defineProvider,
   type Event,
   type HttpRequest,
@@ -103,7 +104,7 @@ export const githubProvider = defineProvider({
     if (!status) return [];
     const { auth, repository } = githubTargetOf(spec);
     // An App's installation token is only known after an exchange: show that one is sent.
-    const authorization = `Bearer ${auth.kind === 'token' ? auth.token : REDACTED}`;
+    const authorization = bearerAuth(auth.kind === 'token' ? auth.token : REDACTED);
     return [encodeGitHubCommitStatus(status, repository, authorization)];
   },
   connect: (_spec, context) => connectOctokit('github', context),

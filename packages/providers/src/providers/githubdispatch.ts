@@ -4,6 +4,7 @@
  * `internal/notifier/github_dispatch.go`; shared algorithms in docs/design/git-providers.md).
  */
 import {
+  bearerAuth,
   defineProvider,
   type Event,
   encodeFluxEventJson,
@@ -54,7 +55,7 @@ export const githubdispatchProvider = defineProvider({
   encode(event, spec): HttpRequest[] {
     const { auth, repository } = githubTargetOf(spec);
     // An App's installation token is only known after an exchange: show that one is sent.
-    const authorization = `Bearer ${auth.kind === 'token' ? auth.token : REDACTED}`;
+    const authorization = bearerAuth(auth.kind === 'token' ? auth.token : REDACTED);
     return [
       {
         transport: 'http',

@@ -4,6 +4,7 @@
  * `internal/notifier/github_pull_request_comment.go`; shared algorithms in docs/design/git-providers.md).
  */
 import {
+  bearerAuth,
   defineProvider,
   type Event,
   type HttpRequest,
@@ -75,7 +76,7 @@ export const githubpullrequestcommentProvider = defineProvider({
     const comment = githubPullRequestCommentFor(event, spec.provider.uid ?? '');
     const { auth, repository } = githubTargetOf(spec);
     // An App's installation token is only known after an exchange: show that one is sent.
-    const authorization = `Bearer ${auth.kind === 'token' ? auth.token : REDACTED}`;
+    const authorization = bearerAuth(auth.kind === 'token' ? auth.token : REDACTED);
     return [
       {
         transport: 'http',

@@ -4,11 +4,13 @@
  * object so dashboards can filter on them (upstream `internal/notifier/grafana.go`).
  */
 import {
+  basicAuth,
+  bearerAuth,
   defineProvider,
   type Event,
   type HttpRequest,
   isHttpUrl,
-  mergeHeaders,
+  jsonRequest,
   parseFluxTimestamp,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -88,16 +90,12 @@ export function encodeGrafanaRequest(
     password?: string;
   },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
-    headers: mergeHeaders(spec.headers, {
-      'Content-Type': 'application/json',
-      ...grafanaAuthorization(spec),
-    }),
+    headers: spec.headers,
+    fixedHeaders: grafanaAuthorization(spec),
     body: encodeGrafanaPayload(event),
-  };
+  });
 }
 
 function grafanaAuthorization(spec: {
@@ -105,9 +103,9 @@ function grafanaAuthorization(spec: {
   username?: string;
   password?: string;
 }): Record<string, string> {
-  if (spec.token) return { Authorization: `Bearer ${spec.token}` };
+  if (spec.token) return { Authorization: bearerAuth(spec.token) };
   if (spec.username && spec.password) {
-    return { Authorization: `Basic ${Buffer.from(`${spec.username}:${spec.password}`).toString('base64')}` };
+    return { Authorization: basicAuth(spec.username, spec.password) };
   }
   return {};
 }

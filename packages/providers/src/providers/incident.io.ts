@@ -4,11 +4,12 @@
  * deduplication key (upstream `internal/notifier/incidentio.go`).
  */
 import {
+  bearerAuth,
   compareUtf8,
   defineProvider,
   type Event,
   type HttpRequest,
-  mergeHeaders,
+  jsonRequest,
   stringifyLikeGo,
 } from '@notiflux/core';
 import { z } from 'zod';
@@ -76,16 +77,14 @@ export function encodeIncidentIoRequest(
   event: Event,
   spec: { address: string; token: string; headers: Record<string, string> },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
-    headers: mergeHeaders(spec.headers, {
-      'Content-Type': 'application/json',
-      Authorization: `Bearer ${spec.token}`,
-    }),
+    headers: spec.headers,
+    fixedHeaders: {
+      Authorization: bearerAuth(spec.token),
+    },
     body: encodeIncidentIoPayload(event),
-  };
+  });
 }
 
 export default incidentIoProvider;

@@ -9,7 +9,7 @@ import {
   type HttpRequest,
   type HttpResponse,
   isHttpUrl,
-  mergeHeaders,
+  jsonRequest,
   stringifyLikeGo,
 } from '@notiflux/core';
 import { z } from 'zod';
@@ -42,17 +42,15 @@ export function encodeLarkRequest(
   event: Event,
   spec: { address: string; headers: Record<string, string> },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
     // User headers never replace the content type (docs/design/providers.md).
-    headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/json' }),
+    headers: spec.headers,
     body: stringifyLikeGo(encodeLarkPayload(event)),
     // The last path segment is the bot's token.
     secretPath: true,
     rejectReason: larkRejectReason,
-  };
+  });
 }
 
 /**

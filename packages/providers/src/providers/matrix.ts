@@ -6,12 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  bearerAuth,
   defineProvider,
   type Event,
   encodeFluxEventJson,
   type HttpRequest,
   httpAddress,
-  mergeHeaders,
+  jsonRequest,
   requiredString,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -69,18 +70,17 @@ export function encodeMatrixRequest(
   event: Event,
   spec: { address: string; channel: string; token: string; headers: Record<string, string> },
 ): HttpRequest {
-  return {
-    transport: 'http',
+  return jsonRequest({
     method: 'PUT',
     url: matrixSendUrl(spec.address, spec.channel, matrixTransactionId(event)),
     // The user's headers never replace the ones Matrix needs; Authorization is always set, so
     // userinfo in the address is never turned into Basic auth.
-    headers: mergeHeaders(spec.headers, {
-      'Content-Type': 'application/json',
-      Authorization: `Bearer ${spec.token}`,
-    }),
+    headers: spec.headers,
+    fixedHeaders: {
+      Authorization: bearerAuth(spec.token),
+    },
     body: encodeMatrixPayload(event),
-  };
+  });
 }
 
 export default matrixProvider;

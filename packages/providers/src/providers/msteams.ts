@@ -8,7 +8,7 @@ import {
   type Event,
   type HttpRequest,
   httpAddress,
-  mergeHeaders,
+  jsonRequest,
   stringifyLikeGo,
 } from '@notiflux/core';
 import { objectTitle } from '../formatting/object-title.js';
@@ -108,14 +108,12 @@ export function encodeMSTeamsRequest(
   event: Event,
   spec: { address: string; headers: Record<string, string> },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
-    headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/json' }),
+    headers: spec.headers,
     body: encodeMSTeamsPayload(event, spec.address),
     secretPath: true,
-  };
+  });
 }
 
 export default msteamsProvider;

@@ -9,7 +9,7 @@ import {
   defineProvider,
   type Event,
   type HttpRequest,
-  mergeHeaders,
+  jsonRequest,
   stringifyLikeGo,
 } from '@notiflux/core';
 import { z } from 'zod';
@@ -71,16 +71,14 @@ export function encodeOpsgenieRequest(
   event: Event,
   spec: { address: string; token: string; headers: Record<string, string>; provider: { uid?: string } },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
-    headers: mergeHeaders(spec.headers, {
-      'Content-Type': 'application/json',
+    headers: spec.headers,
+    fixedHeaders: {
       Authorization: `GenieKey ${spec.token}`,
-    }),
+    },
     body: encodeOpsgeniePayload(event, spec.provider.uid),
-  };
+  });
 }
 
 export default opsgenieProvider;

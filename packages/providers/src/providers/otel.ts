@@ -8,6 +8,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  basicAuth,
+  bearerAuth,
   defineProvider,
   type Event,
   type HttpRequest,
@@ -169,8 +171,8 @@ export function otelAuthorization(spec: {
 }): string | undefined {
   const credential = spec.token || spec.password;
   if (!credential) return undefined;
-  if (spec.username) return `Basic ${Buffer.from(`${spec.username}:${credential}`).toString('base64')}`;
-  return `Bearer ${credential}`;
+  if (spec.username) return basicAuth(spec.username, credential);
+  return bearerAuth(credential);
 }
 
 /** The trace ID: the first 16 bytes of SHA-256 over `<alert uid>:<revision>`, in hex. */

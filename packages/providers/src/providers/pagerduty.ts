@@ -7,9 +7,10 @@ import {
   defineProvider,
   type Event,
   type HttpRequest,
-  mergeHeaders,
+  jsonRequest,
   NotifierError,
   parseFluxTimestamp,
+  prefixError,
   REDACTED,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -203,19 +204,17 @@ function pagerdutyRequest(
   body: PagerdutyAlertEvent | PagerdutyChangeEvent,
   headers: Record<string, string>,
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url,
     // The user's headers are sent too, but never replace Content-Type.
-    headers: mergeHeaders(headers, { 'Content-Type': 'application/json' }),
+    headers,
     body: stringifyLikeGo(body),
     // Written out, not via stringifyLikeGo, which would escape the `<>` of the marker.
     shownBody: stringifyLikeGo({ ...body, routing_key: '' }).replace(
       '"routing_key":""',
       `"routing_key":"${REDACTED}"`,
     ),
-  };
+  });
 }
 
 /** Sends one request; a failure says which of the two it was (a resolve may already be delivered). */
@@ -228,12 +227,7 @@ async function sendLabelled(
     await http.send(request);
   } catch (error) {
     if (!(error instanceof NotifierError)) throw error;
-    throw new NotifierError(error.code, `pagerduty: ${label}: ${error.message}`, {
-      providerType: error.providerType,
-      status: error.status,
-      retryable: error.retryable,
-      cause: error,
-    });
+    throw prefixError(error, `pagerduty: ${label}`);
   }
 }
 

@@ -7,7 +7,7 @@ import {
   type Event,
   type HttpRequest,
   httpAddress,
-  mergeHeaders,
+  jsonRequest,
   stringifyLikeGo,
 } from '@notiflux/core';
 import { buildSlackPayload } from './slack.js';
@@ -44,15 +44,13 @@ export function encodeRocketRequest(
     headers: Record<string, string>;
   },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
-    headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/json' }),
+    headers: spec.headers,
     body: encodeRocketPayload(event, spec),
     // The integration token is in the path (`/hooks/<id>/<token>`).
     secretPath: true,
-  };
+  });
 }
 
 export default rocketProvider;

@@ -18,6 +18,7 @@ import {
   type ProviderConnection,
   parseFluxTimestamp,
   type Redactor,
+  rewordError,
 } from '@notiflux/core';
 import type { NodeClient } from '@sentry/node';
 import { z } from 'zod';
@@ -428,12 +429,7 @@ class SentryConnection implements ProviderConnection {
         error.code === 'HTTP_STATUS' && error.status !== undefined
           ? `${TYPE}: failed to send event to Sentry: HTTP ${error.status}`
           : redactor.text(error.message);
-      return new NotifierError(error.code, message, {
-        providerType: TYPE,
-        status: error.status,
-        retryable: error.retryable,
-        cause: redactor.error(error),
-      });
+      return rewordError(error, message, { providerType: TYPE, cause: redactor.error(error) });
     }
     const detail = error instanceof Error ? redactor.text(error.message) : 'unknown error';
     return new NotifierError('NETWORK', `${TYPE}: failed to send event to Sentry: ${detail}`, {

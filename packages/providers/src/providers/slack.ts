@@ -8,6 +8,8 @@ import { parse as parseForm, stringify as stringifyForm } from 'node:querystring
 import {
   type AttemptInfo,
   backoffDelayMs,
+  basicAuthFromUserinfo,
+  bearerAuth,
   type Deadline,
   type Dispatcher,
   defineProvider,
@@ -17,6 +19,7 @@ import {
   importOptionalPeer,
   isRetryableStatus,
   isRetryableTransportError,
+  jsonRequest,
   mergeHeaders,
   NotifierError,
   type OutgoingMessage,
@@ -156,7 +159,7 @@ type SlackSpec = {
 
 /** What `post` sends: the Web API form (through WebClient) or the webhook JSON (through the core transport). */
 export function encodeSlackRequest(event: Event, spec: SlackSpec): HttpRequest {
-  const auth: Record<string, string> = spec.token ? { Authorization: `Bearer ${spec.token}` } : {};
+  const auth: Record<string, string> = spec.token ? { Authorization: bearerAuth(spec.token) } : {};
   if (isSlackWebApiAddress(spec.address)) {
     return {
       transport: 'http',
@@ -170,15 +173,14 @@ export function encodeSlackRequest(event: Event, spec: SlackSpec): HttpRequest {
       body: encodeSlackWebApiForm(event, spec),
     };
   }
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
-    headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/json' }, auth),
+    headers: spec.headers,
+    fixedHeaders: auth,
     body: encodeSlackPayload(event, spec),
     // An incoming-webhook URL is itself the credential.
     secretPath: true,
-  };
+  });
 }
 
 // ---- Web API mode: WebClient over the notifier's dispatcher ----
@@ -333,10 +335,7 @@ async function openWebApiConnection(spec: WebApiSpec, context: WebApiContext): P
 function webApiTarget(address: string): { apiUrl: string; method: string; basicAuth: string | undefined } {
   const url = new URL(address);
   const methodAt = url.pathname.lastIndexOf(`/${WEB_API_METHOD}`) + 1;
-  const basicAuth =
-    url.username || url.password
-      ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
-      : undefined;
+  const basicAuth = basicAuthFromUserinfo(url);
   return {
     apiUrl: `${url.origin}${url.pathname.slice(0, methodAt)}`,
     method: `${url.pathname.slice(methodAt)}${url.search}`,

@@ -7,7 +7,7 @@ import {
   defineProvider,
   type Event,
   type HttpRequest,
-  mergeHeaders,
+  jsonRequest,
   Redactor,
   requiredString,
   stringifyLikeGo,
@@ -57,18 +57,16 @@ export function encodeTelegramRequest(
 ): HttpRequest {
   // The token goes in as is (upstream does not escape it).
   const url = `${apiBaseUrl}/bot${spec.token}/sendMessage`;
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url,
     // User headers never replace the content type (docs/design/providers.md).
-    headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/json' }),
+    headers: spec.headers,
     body: stringifyLikeGo(encodeTelegramPayload(event, spec.channel)),
     // The redactor masks the token inside the shown URL (`/bot<redacted>/sendMessage`); should
     // the token not survive URL parsing verbatim, or be too short to search for inside the
     // `bot<token>` segment, hide the whole path instead.
     secretPath: !Redactor.findsAnywhere(spec.token) || !showsTokenVerbatim(url, spec.token),
-  };
+  });
 }
 
 /** The `sendMessage` body: `channel` split into chat and forum topic at its first `:`. */

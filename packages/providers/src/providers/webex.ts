@@ -3,11 +3,12 @@
  * a bot token (upstream `internal/notifier/webex.go`).
  */
 import {
+  bearerAuth,
   defineProvider,
   type Event,
   type HttpRequest,
   httpAddress,
-  mergeHeaders,
+  jsonRequest,
   requiredString,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -46,16 +47,14 @@ export function encodeWebexRequest(
   event: Event,
   spec: { address: string; channel: string; token: string; headers: Record<string, string> },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: spec.address,
-    headers: mergeHeaders(spec.headers, {
-      'Content-Type': 'application/json',
-      Authorization: `Bearer ${spec.token}`,
-    }),
+    headers: spec.headers,
+    fixedHeaders: {
+      Authorization: bearerAuth(spec.token),
+    },
     body: encodeWebexPayload(event, spec),
-  };
+  });
 }
 
 export default webexProvider;

@@ -8,7 +8,7 @@ import {
   type Event,
   type HttpRequest,
   httpAddress,
-  mergeHeaders,
+  jsonRequest,
   requiredString,
   stringifyLikeGo,
 } from '@notiflux/core';
@@ -81,17 +81,16 @@ export function encodeZoomRequest(
   event: Event,
   spec: { address: string; token: string; headers: Record<string, string> },
 ): HttpRequest {
-  return {
-    transport: 'http',
-    method: 'POST',
+  return jsonRequest({
     url: zoomWebhookUrl(spec.address),
     // The raw token, no scheme. Set after the user's headers so they never replace it, and
     // always present, so userinfo in the address is never turned into Basic auth.
-    headers: mergeHeaders(spec.headers, { 'Content-Type': 'application/json', Authorization: spec.token }),
+    headers: spec.headers,
+    fixedHeaders: { Authorization: spec.token },
     body: stringifyLikeGo(encodeZoomPayload(event)),
     // The endpoint id in the path identifies the connection: never show it.
     secretPath: true,
-  };
+  });
 }
 
 export default zoomProvider;

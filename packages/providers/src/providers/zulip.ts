@@ -3,7 +3,14 @@
  * `POST /api/v1/messages`, as a bot with its e-mail and API key in Basic auth and a
  * form-encoded body (upstream `internal/notifier/zulip.go`).
  */
-import { defineProvider, type Event, type HttpRequest, httpAddress, mergeHeaders } from '@notiflux/core';
+import {
+  basicAuth,
+  defineProvider,
+  type Event,
+  type HttpRequest,
+  httpAddress,
+  mergeHeaders,
+} from '@notiflux/core';
 import { z } from 'zod';
 import { formatMarkdownPost } from '../formatting/markdown-post.js';
 
@@ -40,9 +47,7 @@ export function encodeZulipRequest(
   if (!target) throw new Error(channelFormatError(spec.channel));
   const { username = '', password = '' } = spec;
   const auth: Record<string, string> =
-    username || password
-      ? { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` }
-      : {};
+    username || password ? { Authorization: basicAuth(username, password) } : {};
   return {
     transport: 'http',
     method: 'POST',
