@@ -9,7 +9,8 @@ const providerEntries = Object.fromEntries(
 );
 
 // The build script empties dist first: the two builds run side by side, so neither may clean it.
-const common = { format: ['esm', 'cjs'], dts: true, sourcemap: true, target: 'node20' } as const;
+// `shims` gives the CommonJS build an `import.meta.url` (for `createRequire`).
+const common = { format: ['esm', 'cjs'], dts: true, sourcemap: true, target: 'node20', shims: true } as const;
 
 export default defineConfig([
   // The package entry is one file: loading ~30 ESM chunks costs more start-up time than the

@@ -3,7 +3,7 @@
  * `/rest/api/latest/projects/{key}/repos/{slug}/commits/{sha}/builds` (upstream
  * `internal/notifier/bitbucketserver.go`). Shared rules: docs/design/git-providers.md.
  */
-import { STATUS_CODES } from 'node:http';
+import { createRequire } from 'node:module';
 import { posix } from 'node:path';
 import {
   basicAuth,
@@ -23,6 +23,9 @@ import { gitEventError, prefixError } from '../git/git-errors.js';
 import { goQuote } from '../git/go-quote.js';
 
 const TYPE = 'bitbucketserver';
+
+// `node:http` (with `net` and the streams) costs ~5 ms to load; only a refused status needs it.
+const requireFromHere = createRequire(import.meta.url);
 
 export const bitbucketserverProvider = defineProvider({
   type: TYPE,
@@ -278,6 +281,7 @@ function withStatusLine(error: unknown): unknown {
     error.retryable
   )
     return error;
+  const { STATUS_CODES } = requireFromHere('node:http') as typeof import('node:http');
   const phrase = STATUS_CODES[error.status] ?? '';
   return rewordError(error, `${error.status} - ${phrase}`, { providerType: TYPE });
 }
