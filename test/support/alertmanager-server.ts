@@ -1,10 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { listenOnLoopback } from './listen-on-loopback.js';
+import { join } from 'node:path';
+import { findProgram, freeLoopbackPort } from './listen-on-loopback.js';
 
 /** A real Prometheus Alertmanager on 127.0.0.1 for the tests. */
 export interface AlertmanagerTestServer {
@@ -49,22 +47,12 @@ receivers:
 `;
 
 export function findAlertmanager(): string {
-  const candidates = [
-    process.env.ALERTMANAGER_BIN,
-    ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'prometheus-alertmanager')),
-    '/usr/bin/prometheus-alertmanager',
-    ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'alertmanager')),
-  ];
-  const found = candidates.find((path) => path && existsSync(path));
-  if (!found) throw new Error(INSTALL_HINT);
-  return found;
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const probe = createServer();
-  const port = await listenOnLoopback(probe);
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
+  return findProgram({
+    envVariable: 'ALERTMANAGER_BIN',
+    names: ['prometheus-alertmanager', 'alertmanager'],
+    fallbacks: ['/usr/bin/prometheus-alertmanager'],
+    installHint: INSTALL_HINT,
+  });
 }
 
 /**

@@ -1,10 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { listenOnLoopback } from './listen-on-loopback.js';
+import { join } from 'node:path';
+import { findProgram, freeLoopbackPort } from './listen-on-loopback.js';
 
 /** A real nats-server on 127.0.0.1 for the tests; `stop()` then `start()` restarts it on the same port. */
 export interface NatsTestServer {
@@ -23,22 +21,12 @@ const INSTALL_HINT =
   'nats-server is not installed: run `apt-get install -y nats-server` (Debian 12 ships 2.9)';
 
 export function findNatsServer(): string {
-  const candidates = [
-    process.env.NATS_SERVER_BIN,
-    ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'nats-server')),
-    '/usr/sbin/nats-server',
-    '/usr/bin/nats-server',
-  ];
-  const found = candidates.find((path) => path && existsSync(path));
-  if (!found) throw new Error(INSTALL_HINT);
-  return found;
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const probe = createServer();
-  const port = await listenOnLoopback(probe);
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
+  return findProgram({
+    envVariable: 'NATS_SERVER_BIN',
+    names: ['nats-server'],
+    fallbacks: ['/usr/sbin/nats-server', '/usr/bin/nats-server'],
+    installHint: INSTALL_HINT,
+  });
 }
 
 /**

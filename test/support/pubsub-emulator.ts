@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
-import { listenOnLoopback } from './listen-on-loopback.js';
+import { freeLoopbackPort } from './listen-on-loopback.js';
 
 /**
  * The real Google Pub/Sub emulator on 127.0.0.1 for the tests, run from its jar with java (about
@@ -64,13 +63,6 @@ export function findJava(): string {
   const java = fromHome && existsSync(fromHome) ? fromHome : findOnPath('java');
   if (!java) throw new Error(`java is not installed: ${INSTALL_HINT}`);
   return java;
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const probe = createServer();
-  const port = await listenOnLoopback(probe);
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /** Starts the emulator bound to 127.0.0.1 at a free port; resolves once it listens. */

@@ -1,10 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { listenOnLoopback } from './listen-on-loopback.js';
+import { join } from 'node:path';
+import { findProgram, freeLoopbackPort } from './listen-on-loopback.js';
 
 /** A real redis-server on 127.0.0.1 for the tests; `stop()` then `start()` restarts it on the same port. */
 export interface RedisTestServer {
@@ -22,22 +20,12 @@ const INSTALL_HINT =
   'redis-server is not installed: run `apt-get install -y redis-server` (Debian 12 ships 7.0)';
 
 export function findRedisServer(): string {
-  const candidates = [
-    process.env.REDIS_SERVER_BIN,
-    ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'redis-server')),
-    '/usr/bin/redis-server',
-    '/usr/sbin/redis-server',
-  ];
-  const found = candidates.find((path) => path && existsSync(path));
-  if (!found) throw new Error(INSTALL_HINT);
-  return found;
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const probe = createServer();
-  const port = await listenOnLoopback(probe);
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
+  return findProgram({
+    envVariable: 'REDIS_SERVER_BIN',
+    names: ['redis-server'],
+    fallbacks: ['/usr/bin/redis-server', '/usr/sbin/redis-server'],
+    installHint: INSTALL_HINT,
+  });
 }
 
 /**
