@@ -38,6 +38,7 @@ export {
 } from './http/retry-policy.js';
 export type { CreateNotifier, CreateOptions, Notifier, ProviderSpecWithFields } from './notifier.js';
 export { configureProvider, createNotifierFactory } from './notifier.js';
+export type { OptionalPeerNeed } from './optional-peer.js';
 export { importOptionalPeer } from './optional-peer.js';
 export type {
   ProviderIdentity,

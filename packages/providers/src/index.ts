@@ -45,6 +45,7 @@ export {
   groupOf,
   hasChangeRequestKey,
   hasCommitKey,
+  importOptionalPeer,
   isCommitStatusUpdate,
   NotifierError,
   normalizeEventMetadata,

@@ -1,25 +1,14 @@
-import { NotifierError } from '@notiflux/providers';
+import { importOptionalPeer } from '@notiflux/providers';
 
 type Bullmq = typeof import('bullmq');
 type Ioredis = { Redis: typeof import('ioredis').Redis };
 
-const MODULE_NOT_FOUND = new Set(['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND']);
-
 /** Imports an optional peer; a missing one becomes a MISSING_DEPENDENCY error naming it. */
-export async function importPeer<Module>(packageName: string, load: () => Promise<Module>): Promise<Module> {
-  try {
-    return await load();
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    const message = error instanceof Error ? error.message : '';
-    if (typeof code === 'string' && MODULE_NOT_FOUND.has(code) && message.includes(packageName)) {
-      throw new NotifierError(
-        'MISSING_DEPENDENCY',
-        `@notiflux/dispatch/bullmq needs the optional package "${packageName}", which is not installed: run \`npm install bullmq ioredis\``,
-      );
-    }
-    throw error;
-  }
+export function importPeer<Module>(packageName: string, load: () => Promise<Module>): Promise<Module> {
+  return importOptionalPeer(packageName, load, {
+    neededBy: '@notiflux/dispatch/bullmq',
+    install: 'npm install bullmq ioredis',
+  });
 }
 
 /** Imports once; a failed import is tried again on the next call (the package may be added). */
