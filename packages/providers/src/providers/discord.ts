@@ -11,7 +11,7 @@ import {
   jsonRequest,
   stringifyLikeGo,
 } from '@notiflux/core';
-import { buildSlackPayload, SLACK_COLORS } from './slack.js';
+import { buildSlackPayload, SLACK_COLORS } from '../formatting/slack-payload.js';
 
 export const discordProvider = defineProvider({
   type: 'discord',

@@ -13,7 +13,7 @@ import {
 } from '@notiflux/core';
 import { deriveStandardWebhookId, sign, signStandardWebhook } from '@notiflux/hmac';
 import { z } from 'zod';
-import { encodeGenericRequest } from './generic.js';
+import { encodeGenericRequest } from '../formatting/forwarder-request.js';
 
 export const genericHmacProvider = defineProvider({
   type: 'generic-hmac',

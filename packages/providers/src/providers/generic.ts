@@ -2,17 +2,8 @@
  * `generic`: the Flux event, unchanged, as JSON in a POST to any webhook
  * (upstream `internal/notifier/forwarder.go`).
  */
-import {
-  defineProvider,
-  type Event,
-  encodeFluxEventJson,
-  type HttpRequest,
-  hasHeader,
-  headerValueFromEvent,
-  httpAddress,
-  mergeHeaders,
-  type ProviderType,
-} from '@notiflux/core';
+import { defineProvider, httpAddress } from '@notiflux/core';
+import { encodeGenericRequest } from '../formatting/forwarder-request.js';
 
 export const genericProvider = defineProvider({
   type: 'generic',
@@ -20,25 +11,6 @@ export const genericProvider = defineProvider({
   encode: (event, spec) => [encodeGenericRequest(event, spec)],
 });
 
-/**
- * The forwarder request `generic` and `generic-hmac` share: `Content-Type`, `Gotk-Component`,
- * then the user's headers, which may override both (as upstream).
- */
-export function encodeGenericRequest(
-  event: Event,
-  spec: { type: ProviderType; address: string; headers: Record<string, string> },
-  body: string = encodeFluxEventJson(event),
-): HttpRequest {
-  const component = hasHeader(spec.headers, 'Gotk-Component')
-    ? event.reportingController
-    : headerValueFromEvent('reportingController', 'Gotk-Component', event.reportingController, spec.type);
-  return {
-    transport: 'http',
-    method: 'POST',
-    url: spec.address,
-    headers: mergeHeaders({ 'Content-Type': 'application/json', 'Gotk-Component': component }, spec.headers),
-    body,
-  };
-}
+export { encodeGenericRequest } from '../formatting/forwarder-request.js';
 
 export default genericProvider;

@@ -10,7 +10,7 @@ import {
   jsonRequest,
   stringifyLikeGo,
 } from '@notiflux/core';
-import { buildSlackPayload } from './slack.js';
+import { buildSlackPayload } from '../formatting/slack-payload.js';
 
 export const rocketProvider = defineProvider({
   type: 'rocket',

@@ -30,8 +30,7 @@ import {
   stringifyLikeGo,
 } from '@notiflux/core';
 import type { FetchFunction, Logger, WebClient, WebClientOptions } from '@slack/web-api';
-import { objectTitle } from '../formatting/object-title.js';
-import { sortedMetadata } from '../formatting/sorted-metadata.js';
+import { buildSlackPayload, SLACK_COLORS, type SlackPayload } from '../formatting/slack-payload.js';
 
 export const slackProvider = defineProvider({
   type: 'slack',
@@ -50,64 +49,16 @@ export const slackProvider = defineProvider({
   },
 });
 
-// ---- The payload (shared with discord and rocket) ----
+// ---- The payload (built in formatting/, shared with discord and rocket) ----
 
-export interface SlackField {
-  title: string;
-  value: string;
-  short: boolean;
-}
-
-export interface SlackAttachment {
-  fallback: string;
-  color: string;
-  author_name: string;
-  text: string;
-  mrkdwn_in: string[];
-  fields: SlackField[];
-}
-
-/** Flux's Slack payload; keys in upstream's order, every one always present. */
-export interface SlackPayload {
-  channel: string;
-  username: string;
-  icon_url: string;
-  icon_emoji: string;
-  attachments: [SlackAttachment];
-}
-
-export interface SlackPayloadOptions {
-  channel: string;
-  username: string;
-  /** Slack fills `fallback` with `<author>: <first line>`; Discord and Rocket leave it empty. */
-  withFallback: boolean;
-  /** Attachment colour for error events and for the rest: Slack's names, or hex for Rocket.Chat. */
-  colors: { error: string; other: string };
-}
-
-export const SLACK_COLORS = { error: 'danger', other: 'good' } as const;
-
-/** The Slack attachment message for an event: author = object, text = message, one field per metadata entry. */
-export function buildSlackPayload(event: Event, options: SlackPayloadOptions): SlackPayload {
-  const author = objectTitle(event.involvedObject);
-  const firstLine = event.message.split('\n', 1)[0] ?? '';
-  return {
-    channel: options.channel,
-    username: options.username,
-    icon_url: '',
-    icon_emoji: '',
-    attachments: [
-      {
-        fallback: options.withFallback ? `${author}: ${firstLine}` : '',
-        color: event.severity === 'error' ? options.colors.error : options.colors.other,
-        author_name: author,
-        text: event.message,
-        mrkdwn_in: ['text'],
-        fields: sortedMetadata(event).map(([title, value]) => ({ title, value, short: false })),
-      },
-    ],
-  };
-}
+export {
+  buildSlackPayload,
+  SLACK_COLORS,
+  type SlackAttachment,
+  type SlackField,
+  type SlackPayload,
+  type SlackPayloadOptions,
+} from '../formatting/slack-payload.js';
 
 /** Slack's payload for this spec: `channel` as given, `username` defaulting to the reporting controller. */
 export function slackPayload(event: Event, spec: { channel?: string; username?: string }): SlackPayload {

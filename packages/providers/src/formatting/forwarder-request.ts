@@ -1,0 +1,30 @@
+import {
+  type Event,
+  encodeFluxEventJson,
+  type HttpRequest,
+  hasHeader,
+  headerValueFromEvent,
+  mergeHeaders,
+  type ProviderType,
+} from '@notiflux/core';
+
+/**
+ * The forwarder request `generic` and `generic-hmac` share: `Content-Type`, `Gotk-Component`,
+ * then the user's headers, which may override both (as upstream).
+ */
+export function encodeGenericRequest(
+  event: Event,
+  spec: { type: ProviderType; address: string; headers: Record<string, string> },
+  body: string = encodeFluxEventJson(event),
+): HttpRequest {
+  const component = hasHeader(spec.headers, 'Gotk-Component')
+    ? event.reportingController
+    : headerValueFromEvent('reportingController', 'Gotk-Component', event.reportingController, spec.type);
+  return {
+    transport: 'http',
+    method: 'POST',
+    url: spec.address,
+    headers: mergeHeaders({ 'Content-Type': 'application/json', 'Gotk-Component': component }, spec.headers),
+    body,
+  };
+}
