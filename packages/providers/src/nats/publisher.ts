@@ -8,6 +8,7 @@ import {
   type TlsOptions,
 } from '@notiflux/core';
 import type { ConnectionOptions, NatsConnection, Status } from 'nats';
+import { withinDeadline } from '../connection/within-deadline.js';
 import { natsAuthOptions } from './auth.js';
 import { NatsPublishErrors } from './publish-errors.js';
 import { type NatsServer, parseNatsServers } from './servers.js';
@@ -15,6 +16,7 @@ import { type NatsServer, parseNatsServers } from './servers.js';
 type NatsModule = typeof import('nats');
 
 const CLIENT_NAME = 'NATS Provider Publisher';
+const NO_ANSWER = { timeout: 'no answer from the NATS server in time' };
 
 export interface NatsPublisherSpec {
   address: string;
@@ -90,7 +92,7 @@ class NatsPublisher implements ProviderConnection {
   private async connection(deadline: Deadline): Promise<LiveConnection> {
     let opening = this.live;
     if (opening) {
-      const current = await withinDeadline(opening, deadline).catch((error: unknown) => {
+      const current = await withinDeadline(opening, deadline, NO_ANSWER).catch((error: unknown) => {
         if (deadline.abortedBy) throw error;
         return undefined;
       });
@@ -103,7 +105,7 @@ class NatsPublisher implements ProviderConnection {
     opening.catch(() => {
       if (this.live === opening) this.live = undefined;
     });
-    return withinDeadline(opening, deadline);
+    return withinDeadline(opening, deadline, NO_ANSWER);
   }
 
   private async open(timeoutMs: number): Promise<LiveConnection> {
@@ -179,7 +181,7 @@ class NatsPublisher implements ProviderConnection {
         deadline.onAbort(() => live.watchers.delete(watcher));
       }),
       deadline,
-      'the client was still reconnecting to the NATS server',
+      { timeout: 'the client was still reconnecting to the NATS server' },
     );
   }
 
@@ -216,29 +218,8 @@ class NatsPublisher implements ProviderConnection {
         throw this.errors.failure('error publishing message to server', error);
       }
     })();
-    return withinDeadline(Promise.race([sent, violation]), deadline).finally(() => {
+    return withinDeadline(Promise.race([sent, violation]), deadline, NO_ANSWER).finally(() => {
       if (watcher) live.watchers.delete(watcher);
     });
   }
-}
-
-/** `work`, or a rejection as soon as the deadline ends (the core turns that into TIMEOUT/ABORTED). */
-function withinDeadline<T>(
-  work: Promise<T>,
-  deadline: Deadline,
-  waitingFor = 'no answer from the NATS server in time',
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const stop = deadline.onAbort(() => reject(new Error(waitingFor)));
-    work.then(
-      (value) => {
-        stop();
-        resolve(value);
-      },
-      (error: unknown) => {
-        stop();
-        reject(error);
-      },
-    );
-  });
 }

@@ -21,6 +21,7 @@ import {
   type Redactor,
 } from '@notiflux/core';
 import { z } from 'zod';
+import { withinDeadline } from '../connection/within-deadline.js';
 
 type PubSubModule = typeof import('@google-cloud/pubsub');
 
@@ -192,7 +193,10 @@ class PubSubPublisher implements ProviderConnection {
       ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
     });
     try {
-      await withinDeadline(publishing, deadline);
+      await withinDeadline(publishing, deadline, {
+        timeout: 'no answer from Pub/Sub in time',
+        caller: 'aborted',
+      });
     } catch (error) {
       // It may still settle after the deadline won the race.
       publishing.catch(() => undefined);
@@ -225,25 +229,6 @@ class PubSubPublisher implements ProviderConnection {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** `work`, or a rejection as soon as the deadline ends (caller abort or timeout). */
-function withinDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const stop = deadline.onAbort(() =>
-      reject(new Error(deadline.abortedBy === 'caller' ? 'aborted' : 'no answer from Pub/Sub in time')),
-    );
-    work.then(
-      (value) => {
-        stop();
-        resolve(value);
-      },
-      (error: unknown) => {
-        stop();
-        reject(error);
-      },
-    );
-  });
 }
 
 export default googlepubsubProvider;
