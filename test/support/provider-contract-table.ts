@@ -120,7 +120,9 @@ const secret = {
   grafana: 'glsa_grafana_s3cret',
   incident: 'incident-io-s3cret-token',
   sentryKey: 'f00dfeeds3cretpublickey',
+  sentrySecret: 'sentrys3cretkey0a1b',
   otel: 'otel-s3cret-bearer-token',
+  otelTenant: 'otel-tenant-s3cret',
 };
 
 /** Chat and alerting services: one POST, answered 2xx. */
@@ -400,12 +402,12 @@ export const contractRows: ContractRow[] = [
     name: 'sentry',
     type: 'sentry',
     spec: (base) => ({
-      address: `${base.replace('://', `://${secret.sentryKey}@`)}/42`,
+      address: `${base.replace('://', `://${secret.sentryKey}:${secret.sentrySecret}@`)}/42`,
       channel: 'production',
     }),
     delivery: { method: 'POST', path: /^\/api\/42\/envelope\/$/ },
-    credentialOnWire: 'the DSN public key in X-Sentry-Auth',
-    secrets: [secret.sentryKey],
+    credentialOnWire: 'the DSN keys in X-Sentry-Auth',
+    secrets: [secret.sentryKey, secret.sentrySecret],
     ownHeaders: { 'content-type': 'application/x-sentry-envelope' },
     sendsCustomHeaders: false,
     outOfScope: {
@@ -418,10 +420,15 @@ export const contractRows: ContractRow[] = [
   webhookRow({
     name: 'otel',
     type: 'otel',
-    spec: (base) => ({ address: `${base}/v1/traces`, token: secret.otel, provider }),
+    spec: (base) => ({
+      address: `${base}/v1/traces`,
+      token: secret.otel,
+      secret: { headers: `X-Tenant: ${secret.otelTenant}` },
+      provider,
+    }),
     delivery: { method: 'POST', path: /^\/v1\/traces$/ },
-    credentialOnWire: 'token as Authorization: Bearer',
-    secrets: [secret.otel],
+    credentialOnWire: 'token as Authorization: Bearer; a Secret header as sent',
+    secrets: [secret.otel, secret.otelTenant],
     ownHeaders: { authorization: `Bearer ${secret.otel}`, 'content-type': 'application/x-protobuf' },
     outOfScope: {
       encodeEqualsPost:
