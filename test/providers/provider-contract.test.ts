@@ -33,7 +33,7 @@ afterEach(async () => {
 const fastRetry = { retries: 2, minDelayMs: 1, maxDelayMs: 5 };
 
 const isDelivery = (row: ContractRow) => (request: RecordedRequest) =>
-  request.method === row.delivery.method && row.delivery.path.test(request.path);
+  row.calls.at(-1)?.test(`${request.method} ${request.path}`) ?? false;
 
 interface Setup {
   /** Answers for the delivery, in order, before the row's own answer takes over. */
@@ -74,8 +74,11 @@ function expectCalls(row: ContractRow, calls: string[]) {
   for (const [index, pattern] of row.calls.entries()) expect(calls[index]).toMatch(pattern);
 }
 
-/** The rows that take part in `clause`. */
-const rowsFor = (clause: ContractClause) => contractRows.filter((row) => !row.outOfScope?.[clause]);
+/** The rows that take part in `clause`, each with its name first for the test titles. */
+const rowsFor = (clause?: ContractClause) =>
+  contractRows
+    .filter((row) => clause === undefined || !row.outOfScope?.[clause])
+    .map((row) => [row.name, row] as const);
 
 describe('the contract table', () => {
   it('has a row for every provider type, or says why the type is not on the HTTP transport', () => {
@@ -92,7 +95,7 @@ describe('the contract table', () => {
   });
 });
 
-describe.each(contractRows)('$name: the calls of a post', (row) => {
+describe.each(rowsFor())('%s: the calls of a post', (_name, row) => {
   it('makes the calls the table lists, the credential where the table says', async () => {
     const { created, calls, deliveries } = await start(row);
     await created.post(row.event);
@@ -102,7 +105,7 @@ describe.each(contractRows)('$name: the calls of a post', (row) => {
   });
 });
 
-describe.each(rowsFor('customHeaders'))('$name: custom headers', (row) => {
+describe.each(rowsFor('customHeaders'))('%s: custom headers', (_name, row) => {
   it('are sent, but never replace its own auth or content type', async () => {
     // Header names ignore case: one intruder per name.
     const names = new Set(['authorization', 'content-type', ...Object.keys(row.ownHeaders)]);
@@ -117,7 +120,7 @@ describe.each(rowsFor('customHeaders'))('$name: custom headers', (row) => {
   });
 });
 
-describe.each(rowsFor('retries'))('$name: retries', (row) => {
+describe.each(rowsFor('retries'))('%s: retries', (_name, row) => {
   it('retries 429 and 5xx, then succeeds, reporting each attempt', async () => {
     const attempts: AttemptInfo[] = [];
     const { created, deliveries } = await start(row, {
@@ -130,7 +133,7 @@ describe.each(rowsFor('retries'))('$name: retries', (row) => {
   });
 });
 
-describe.each(rowsFor('noRetryOn4xx'))('$name: a 4xx', (row) => {
+describe.each(rowsFor('noRetryOn4xx'))('%s: a 4xx', (_name, row) => {
   it(`fails at once with ${row.clientError.code}`, async () => {
     const { created, deliveries } = await start(row, { deliveryFaults: [row.clientError.answer] });
     const error = await rejection(created.post(row.event));
@@ -139,7 +142,7 @@ describe.each(rowsFor('noRetryOn4xx'))('$name: a 4xx', (row) => {
   });
 });
 
-describe.each(rowsFor('timeout'))('$name: timeout', (row) => {
+describe.each(rowsFor('timeout'))('%s: timeout', (_name, row) => {
   it('bounds the post with the spec timeout (TIMEOUT)', async () => {
     const { created } = await start(row, {
       everyRequest: { status: 200, delayMs: 10_000 },
@@ -150,7 +153,7 @@ describe.each(rowsFor('timeout'))('$name: timeout', (row) => {
   });
 });
 
-describe.each(rowsFor('proxy'))('$name: proxy', (row) => {
+describe.each(rowsFor('proxy'))('%s: proxy', (_name, row) => {
   it('sends every call through the spec proxy, with its credentials', async () => {
     const proxy = await startProxy({ username: 'proxy-user', password: 'proxy-pass' });
     try {
@@ -170,7 +173,7 @@ describe.each(rowsFor('proxy'))('$name: proxy', (row) => {
   });
 });
 
-describe.each(rowsFor('customCa'))('$name: custom CA', (row) => {
+describe.each(rowsFor('customCa'))('%s: custom CA', (_name, row) => {
   it('trusts the CA given in tls.ca, and no other', async () => {
     const pki = await createTestPki();
     const trusting = await start(row, { server: { tls: pki.server }, spec: { tls: { ca: pki.ca.cert } } });
@@ -184,7 +187,7 @@ describe.each(rowsFor('customCa'))('$name: custom CA', (row) => {
   });
 });
 
-describe.each(rowsFor('secrets'))('$name: secrets', (row) => {
+describe.each(rowsFor('secrets'))('%s: secrets', (_name, row) => {
   it('never show in errors, their causes, onAttempt reports or encode, even when the service echoes them', async () => {
     // The service repeats everything it got: header values, path, body.
     const echo = (request: RecordedRequest) =>
@@ -223,7 +226,7 @@ function shownUrl(row: ContractRow, serverUrl: string, request: RecordedRequest)
 const headerValue = (name: string, value: string | undefined) =>
   name.toLowerCase() === 'content-type' ? value?.split(';')[0]?.trim() : value;
 
-describe.each(rowsFor('encodeEqualsPost'))('$name: encode', (row) => {
+describe.each(rowsFor('encodeEqualsPost'))('%s: encode', (_name, row) => {
   it('shows what post sends: method, URL, headers and body of each write', async () => {
     const { server, created, deliveries } = await start(row);
     const encoded = await created.encode(row.event);

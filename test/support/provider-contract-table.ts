@@ -22,10 +22,11 @@ export interface ContractRow {
   event: Event;
   /** The service's answer to each request of a successful post (reads and the delivery alike). */
   answer(request: RecordedRequest): ScriptedResponse;
-  /** `METHOD /path` of each request a successful post makes, in order (git types read first). */
+  /**
+   * `METHOD /path?query` of each request a successful post makes, in order (git types read first).
+   * The last is the delivery, the request faults are scripted on.
+   */
   calls: RegExp[];
-  /** Which request is the delivery, the one faults are scripted on (the last of `calls`). */
-  delivery: { method: string; path: RegExp };
   /** Where the credential shows on the wire, for the reader of the table. */
   credentialOnWire: string;
   /** Every credential of `spec`, as configured and as it may be encoded on the wire. */
@@ -127,14 +128,21 @@ const secret = {
 
 /** Chat and alerting services: one POST, answered 2xx. */
 function webhookRow(
-  row: Omit<ContractRow, 'event' | 'answer' | 'calls' | 'sendsCustomHeaders' | 'clientError'> &
+  row: Omit<ContractRow, 'event' | 'answer' | 'sendsCustomHeaders' | 'clientError'> &
     Partial<Pick<ContractRow, 'answer' | 'sendsCustomHeaders' | 'clientError' | 'event'>>,
 ): ContractRow {
+  return { event: sampleEvent, answer: accepted, sendsCustomHeaders: true, clientError: httpStatus, ...row };
+}
+
+/** Git services: reads first, then the write; only their API's headers; a 4xx is HTTP_STATUS. */
+function gitRow(
+  row: Omit<ContractRow, 'type' | 'event' | 'sendsCustomHeaders' | 'clientError'> &
+    Partial<Pick<ContractRow, 'event'>>,
+): ContractRow {
   return {
+    type: row.name as ProviderType,
     event: sampleEvent,
-    answer: accepted,
-    calls: [call(row.delivery.method, row.delivery.path.source.replace(/^\^/, ''))],
-    sendsCustomHeaders: true,
+    sendsCustomHeaders: false,
     clientError: httpStatus,
     ...row,
   };
@@ -176,7 +184,7 @@ export const contractRows: ContractRow[] = [
     name: 'generic',
     type: 'generic',
     spec: (base) => ({ address: `${base.replace('://', `://flux:${secret.userinfo}@`)}/hook` }),
-    delivery: { method: 'POST', path: /^\/hook$/ },
+    calls: [/^POST \/hook$/],
     credentialOnWire: 'address userinfo as Authorization: Basic',
     secrets: [secret.userinfo, basic('flux', secret.userinfo).slice(6)],
     ownHeaders: {},
@@ -185,7 +193,7 @@ export const contractRows: ContractRow[] = [
     name: 'generic-hmac',
     type: 'generic-hmac',
     spec: (base) => ({ address: `${base}/hook`, token: secret.hmac }),
-    delivery: { method: 'POST', path: /^\/hook$/ },
+    calls: [/^POST \/hook$/],
     credentialOnWire: 'the key signs the body: X-Signature (the key itself is never sent)',
     secrets: [secret.hmac],
     ownHeaders: {},
@@ -197,7 +205,7 @@ export const contractRows: ContractRow[] = [
       address: `${base}/services/T000/B000/${secret.slackWebhook}`,
       token: secret.slackToken,
     }),
-    delivery: { method: 'POST', path: /^\/services\/T000\/B000\// },
+    calls: [/^POST \/services\/T000\/B000\//],
     encodeHidesPath: true,
     credentialOnWire: 'the webhook path; token as Authorization: Bearer',
     secrets: [secret.slackWebhook, secret.slackToken],
@@ -212,7 +220,7 @@ export const contractRows: ContractRow[] = [
       channel: 'general',
     }),
     answer: () => json(200, { ok: true }),
-    delivery: { method: 'POST', path: /^\/api\/chat\.postMessage$/ },
+    calls: [/^POST \/api\/chat\.postMessage$/],
     credentialOnWire: 'token as Authorization: Bearer',
     secrets: [secret.slackToken],
     ownHeaders: {
@@ -230,7 +238,7 @@ export const contractRows: ContractRow[] = [
     name: 'discord',
     type: 'discord',
     spec: (base) => ({ address: `${base}/api/webhooks/123456/${secret.discord}` }),
-    delivery: { method: 'POST', path: /^\/api\/webhooks\/123456\/[^/]+\/slack$/ },
+    calls: [/^POST \/api\/webhooks\/123456\/[^/]+\/slack$/],
     encodeHidesPath: true,
     credentialOnWire: 'the webhook path',
     secrets: [secret.discord],
@@ -240,7 +248,7 @@ export const contractRows: ContractRow[] = [
     name: 'rocket',
     type: 'rocket',
     spec: (base) => ({ address: `${base}/hooks/65f1a2b3/${secret.rocket}` }),
-    delivery: { method: 'POST', path: /^\/hooks\/65f1a2b3\// },
+    calls: [/^POST \/hooks\/65f1a2b3\//],
     encodeHidesPath: true,
     credentialOnWire: 'the integration path',
     secrets: [secret.rocket],
@@ -252,7 +260,7 @@ export const contractRows: ContractRow[] = [
     spec: (base) => ({
       address: `${base}/workflows/8f2c1e/triggers/manual/paths/invoke?api-version=2016-06-01&sig=${secret.teamsSig}`,
     }),
-    delivery: { method: 'POST', path: /^\/workflows\/8f2c1e\// },
+    calls: [/^POST \/workflows\/8f2c1e\//],
     encodeHidesPath: true,
     credentialOnWire: 'the sig query parameter of the workflow URL',
     secrets: [secret.teamsSig],
@@ -264,7 +272,7 @@ export const contractRows: ContractRow[] = [
     spec: (base) => ({
       address: `${base}/v1/spaces/AAAA/messages?key=${secret.chatKey}&token=${secret.chatToken}`,
     }),
-    delivery: { method: 'POST', path: /^\/v1\/spaces\/AAAA\/messages\?/ },
+    calls: [/^POST \/v1\/spaces\/AAAA\/messages\?/],
     encodeHidesPath: true,
     credentialOnWire: 'the key and token query parameters',
     secrets: [secret.chatKey, secret.chatToken],
@@ -274,7 +282,7 @@ export const contractRows: ContractRow[] = [
     name: 'webex',
     type: 'webex',
     spec: (base) => ({ address: `${base}/v1/messages`, channel: 'room-id', token: secret.webex }),
-    delivery: { method: 'POST', path: /^\/v1\/messages$/ },
+    calls: [/^POST \/v1\/messages$/],
     credentialOnWire: 'token as Authorization: Bearer',
     secrets: [secret.webex],
     ownHeaders: { authorization: `Bearer ${secret.webex}`, 'content-type': 'application/json' },
@@ -285,7 +293,7 @@ export const contractRows: ContractRow[] = [
     spec: () => ({ channel: '-1001234567890:42', token: secret.telegram }),
     // The Bot API host is fixed; the provider factory moves it to the local server.
     options: (base) => ({ providers: [createTelegramProvider({ apiBaseUrl: base })] }),
-    delivery: { method: 'POST', path: /^\/bot[^/]+\/sendMessage$/ },
+    calls: [/^POST \/bot[^/]+\/sendMessage$/],
     credentialOnWire: 'the bot token in the path (/bot<token>/sendMessage)',
     secrets: [secret.telegram],
     ownHeaders: { 'content-type': 'application/json' },
@@ -295,7 +303,7 @@ export const contractRows: ContractRow[] = [
     type: 'lark',
     spec: (base) => ({ address: `${base}/open-apis/bot/v2/hook/${secret.lark}` }),
     answer: () => json(200, { code: 0, msg: 'success' }),
-    delivery: { method: 'POST', path: /^\/open-apis\/bot\/v2\/hook\// },
+    calls: [/^POST \/open-apis\/bot\/v2\/hook\//],
     encodeHidesPath: true,
     credentialOnWire: 'the webhook path',
     secrets: [secret.lark],
@@ -306,7 +314,7 @@ export const contractRows: ContractRow[] = [
     type: 'matrix',
     spec: (base) => ({ address: base, channel: '!room:example.org', token: secret.matrix }),
     answer: () => json(200, { event_id: '$abc' }),
-    delivery: { method: 'PUT', path: /^\/_matrix\/client\/v3\/rooms\/[^/]+\/send\/m\.room\.message\// },
+    calls: [/^PUT \/_matrix\/client\/v3\/rooms\/[^/]+\/send\/m\.room\.message\//],
     credentialOnWire: 'token as Authorization: Bearer',
     secrets: [secret.matrix],
     ownHeaders: { authorization: `Bearer ${secret.matrix}`, 'content-type': 'application/json' },
@@ -320,7 +328,7 @@ export const contractRows: ContractRow[] = [
       username: 'flux-bot@example.org',
       password: secret.zulip,
     }),
-    delivery: { method: 'POST', path: /^\/api\/v1\/messages$/ },
+    calls: [/^POST \/api\/v1\/messages$/],
     credentialOnWire: 'username and password as Authorization: Basic',
     secrets: [secret.zulip, basic('flux-bot@example.org', secret.zulip).slice(6)],
     ownHeaders: {
@@ -332,7 +340,7 @@ export const contractRows: ContractRow[] = [
     name: 'zoom',
     type: 'zoom',
     spec: (base) => ({ address: `${base}/inbound/webhook`, token: secret.zoom }),
-    delivery: { method: 'POST', path: /^\/inbound\/webhook\?format=full$/ },
+    calls: [/^POST \/inbound\/webhook\?format=full$/],
     encodeHidesPath: true,
     credentialOnWire: 'the verification token as the raw Authorization value',
     secrets: [secret.zoom],
@@ -342,7 +350,7 @@ export const contractRows: ContractRow[] = [
     name: 'opsgenie',
     type: 'opsgenie',
     spec: (base) => ({ address: `${base}/v2/alerts`, token: secret.opsgenie }),
-    delivery: { method: 'POST', path: /^\/v2\/alerts$/ },
+    calls: [/^POST \/v2\/alerts$/],
     credentialOnWire: 'token as Authorization: GenieKey',
     secrets: [secret.opsgenie],
     ownHeaders: { authorization: `GenieKey ${secret.opsgenie}`, 'content-type': 'application/json' },
@@ -351,7 +359,7 @@ export const contractRows: ContractRow[] = [
     name: 'pagerduty',
     type: 'pagerduty',
     spec: (base) => ({ address: base, channel: secret.pagerduty }),
-    delivery: { method: 'POST', path: /^\/v2\/enqueue$/ },
+    calls: [/^POST \/v2\/enqueue$/],
     credentialOnWire: 'the routing key (channel) in the JSON body',
     secrets: [secret.pagerduty],
     ownHeaders: { 'content-type': 'application/json' },
@@ -364,7 +372,7 @@ export const contractRows: ContractRow[] = [
       username: 'flux',
       password: secret.alertmanager,
     }),
-    delivery: { method: 'POST', path: /^\/api\/v2\/alerts$/ },
+    calls: [/^POST \/api\/v2\/alerts$/],
     credentialOnWire: 'username and password as Authorization: Basic',
     secrets: [secret.alertmanager, basic('flux', secret.alertmanager).slice(6)],
     ownHeaders: { authorization: basic('flux', secret.alertmanager), 'content-type': 'application/json' },
@@ -374,7 +382,7 @@ export const contractRows: ContractRow[] = [
     type: 'datadog',
     spec: (base) => ({ address: base, token: secret.datadog }),
     answer: () => json(202, { status: 'ok' }),
-    delivery: { method: 'POST', path: /^\/api\/v1\/events$/ },
+    calls: [/^POST \/api\/v1\/events$/],
     credentialOnWire: 'token as DD-API-KEY',
     secrets: [secret.datadog],
     ownHeaders: { 'dd-api-key': secret.datadog, 'content-type': 'application/json' },
@@ -383,7 +391,7 @@ export const contractRows: ContractRow[] = [
     name: 'grafana',
     type: 'grafana',
     spec: (base) => ({ address: `${base}/api/annotations`, token: secret.grafana }),
-    delivery: { method: 'POST', path: /^\/api\/annotations$/ },
+    calls: [/^POST \/api\/annotations$/],
     credentialOnWire: 'token as Authorization: Bearer',
     secrets: [secret.grafana],
     ownHeaders: { authorization: `Bearer ${secret.grafana}`, 'content-type': 'application/json' },
@@ -393,7 +401,7 @@ export const contractRows: ContractRow[] = [
     type: 'incident.io',
     spec: (base) => ({ address: `${base}/v2/alert_events/http/source`, token: secret.incident }),
     answer: () => json(202, { status: 'success' }),
-    delivery: { method: 'POST', path: /^\/v2\/alert_events\/http\/source$/ },
+    calls: [/^POST \/v2\/alert_events\/http\/source$/],
     credentialOnWire: 'token as Authorization: Bearer',
     secrets: [secret.incident],
     ownHeaders: { authorization: `Bearer ${secret.incident}`, 'content-type': 'application/json' },
@@ -405,7 +413,7 @@ export const contractRows: ContractRow[] = [
       address: `${base.replace('://', `://${secret.sentryKey}:${secret.sentrySecret}@`)}/42`,
       channel: 'production',
     }),
-    delivery: { method: 'POST', path: /^\/api\/42\/envelope\/$/ },
+    calls: [/^POST \/api\/42\/envelope\/$/],
     credentialOnWire: 'the DSN keys in X-Sentry-Auth',
     secrets: [secret.sentryKey, secret.sentrySecret],
     ownHeaders: { 'content-type': 'application/x-sentry-envelope' },
@@ -426,7 +434,7 @@ export const contractRows: ContractRow[] = [
       secret: { headers: `X-Tenant: ${secret.otelTenant}` },
       provider,
     }),
-    delivery: { method: 'POST', path: /^\/v1\/traces$/ },
+    calls: [/^POST \/v1\/traces$/],
     credentialOnWire: 'token as Authorization: Bearer; a Secret header as sent',
     secrets: [secret.otel, secret.otelTenant],
     ownHeaders: { authorization: `Bearer ${secret.otel}`, 'content-type': 'application/x-protobuf' },
@@ -435,136 +443,103 @@ export const contractRows: ContractRow[] = [
         'encode shows OTLP/JSON, the wire is protobuf with a fresh span id (test/providers/otel.test.ts decodes and compares)',
     },
   }),
-  {
+  gitRow({
     name: 'github',
-    type: 'github',
     spec: (base) => ({ address: `${base}/my-org/my-repo`, token: secret.github, provider }),
-    event: sampleEvent,
     answer: githubApi,
     calls: [
-      call('GET', `/api/v3/repos/my-org/my-repo/commits/${sha}/statuses`),
-      call('POST', `/api/v3/repos/my-org/my-repo/statuses/${sha}`),
+      call('GET', `/api/v3/repos/my-org/my-repo/commits/${sha}/statuses\\?`),
+      call('POST', `/api/v3/repos/my-org/my-repo/statuses/${sha}$`),
     ],
-    delivery: { method: 'POST', path: /^\/api\/v3\/repos\/my-org\/my-repo\/statuses\// },
     credentialOnWire: 'token as Authorization: Bearer',
     secrets: [secret.github],
     ownHeaders: {
       authorization: `Bearer ${secret.github}`,
       'content-type': 'application/json; charset=utf-8',
     },
-    sendsCustomHeaders: false,
-    clientError: httpStatus,
-  },
-  {
+  }),
+  gitRow({
     name: 'githubdispatch',
-    type: 'githubdispatch',
     spec: (base) => ({ address: `${base}/my-org/my-repo`, token: secret.github }),
-    event: sampleEvent,
     answer: () => ({ status: 204 }),
-    calls: [call('POST', '/api/v3/repos/my-org/my-repo/dispatches')],
-    delivery: { method: 'POST', path: /^\/api\/v3\/repos\/my-org\/my-repo\/dispatches$/ },
+    calls: [call('POST', '/api/v3/repos/my-org/my-repo/dispatches$')],
     credentialOnWire: 'token as Authorization: Bearer',
     secrets: [secret.github],
     ownHeaders: { authorization: `Bearer ${secret.github}`, 'content-type': 'application/json' },
-    sendsCustomHeaders: false,
-    clientError: httpStatus,
-  },
-  {
+  }),
+  gitRow({
     name: 'githubpullrequestcomment',
-    type: 'githubpullrequestcomment',
     spec: (base) => ({ address: `${base}/my-org/my-repo`, token: secret.github, provider }),
     event: withChangeRequest('42'),
     answer: githubApi,
     calls: [
-      call('GET', '/api/v3/user'),
-      call('GET', '/api/v3/repos/my-org/my-repo/issues/42/comments'),
-      call('POST', '/api/v3/repos/my-org/my-repo/issues/42/comments'),
+      call('GET', '/api/v3/user$'),
+      call('GET', '/api/v3/repos/my-org/my-repo/issues/42/comments\\?'),
+      call('POST', '/api/v3/repos/my-org/my-repo/issues/42/comments$'),
     ],
-    delivery: { method: 'POST', path: /^\/api\/v3\/repos\/my-org\/my-repo\/issues\/42\/comments$/ },
     credentialOnWire: 'token as Authorization: Bearer',
     secrets: [secret.github],
     ownHeaders: {
       authorization: `Bearer ${secret.github}`,
       'content-type': 'application/json; charset=utf-8',
     },
-    sendsCustomHeaders: false,
-    clientError: httpStatus,
-  },
-  {
+  }),
+  gitRow({
     name: 'gitlab',
-    type: 'gitlab',
     spec: (base) => ({ address: `${base}/my-group/my-project`, token: secret.gitlab, provider }),
-    event: sampleEvent,
     answer: gitlabApi,
     calls: [
-      call('GET', `/api/v4/projects/my-group%2Fmy-project/repository/commits/${sha}/statuses`),
-      call('POST', `/api/v4/projects/my-group%2Fmy-project/statuses/${sha}`),
+      call('GET', `/api/v4/projects/my-group%2Fmy-project/repository/commits/${sha}/statuses\\?`),
+      call('POST', `/api/v4/projects/my-group%2Fmy-project/statuses/${sha}$`),
     ],
-    delivery: { method: 'POST', path: /^\/api\/v4\/projects\/[^/]+\/statuses\// },
     credentialOnWire: 'token as PRIVATE-TOKEN',
     secrets: [secret.gitlab],
     ownHeaders: { 'private-token': secret.gitlab, 'content-type': 'application/json' },
-    sendsCustomHeaders: false,
-    clientError: httpStatus,
-  },
-  {
+  }),
+  gitRow({
     name: 'gitlabmergerequestcomment',
-    type: 'gitlabmergerequestcomment',
     spec: (base) => ({ address: `${base}/my-group/my-project`, token: secret.gitlab, provider }),
     event: withChangeRequest('7'),
     answer: gitlabApi,
     calls: [
-      call('GET', '/api/v4/user'),
-      call('GET', '/api/v4/projects/my-group%2Fmy-project/merge_requests/7/notes'),
-      call('POST', '/api/v4/projects/my-group%2Fmy-project/merge_requests/7/notes'),
+      call('GET', '/api/v4/user$'),
+      call('GET', '/api/v4/projects/my-group%2Fmy-project/merge_requests/7/notes\\?'),
+      call('POST', '/api/v4/projects/my-group%2Fmy-project/merge_requests/7/notes$'),
     ],
-    delivery: { method: 'POST', path: /^\/api\/v4\/projects\/[^/]+\/merge_requests\/7\/notes$/ },
     credentialOnWire: 'token as PRIVATE-TOKEN',
     secrets: [secret.gitlab],
     ownHeaders: { 'private-token': secret.gitlab, 'content-type': 'application/json' },
-    sendsCustomHeaders: false,
-    clientError: httpStatus,
-  },
-  {
+  }),
+  gitRow({
     name: 'gitea',
-    type: 'gitea',
     spec: (base) => ({ address: `${base}/my-org/my-repo`, token: secret.gitea, provider }),
-    event: sampleEvent,
     answer: giteaApi,
     calls: [
-      call('GET', '/api/v1/version'),
-      call('GET', `/api/v1/repos/my-org/my-repo/commits/${sha}/statuses`),
-      call('POST', `/api/v1/repos/my-org/my-repo/statuses/${sha}`),
+      call('GET', '/api/v1/version$'),
+      call('GET', `/api/v1/repos/my-org/my-repo/commits/${sha}/statuses\\?`),
+      call('POST', `/api/v1/repos/my-org/my-repo/statuses/${sha}$`),
     ],
-    delivery: { method: 'POST', path: /^\/api\/v1\/repos\/my-org\/my-repo\/statuses\// },
     credentialOnWire: 'token as Authorization: token',
     secrets: [secret.gitea],
     ownHeaders: { authorization: `token ${secret.gitea}`, 'content-type': 'application/json' },
-    sendsCustomHeaders: false,
-    clientError: httpStatus,
-  },
-  {
+  }),
+  gitRow({
     name: 'giteapullrequestcomment',
-    type: 'giteapullrequestcomment',
     spec: (base) => ({ address: `${base}/my-org/my-repo`, token: secret.gitea, provider }),
     event: withChangeRequest('42'),
     answer: giteaApi,
     calls: [
-      call('GET', '/api/v1/version'),
-      call('GET', '/api/v1/user'),
-      call('GET', '/api/v1/repos/my-org/my-repo/issues/42/comments'),
-      call('POST', '/api/v1/repos/my-org/my-repo/issues/42/comments'),
+      call('GET', '/api/v1/version$'),
+      call('GET', '/api/v1/user$'),
+      call('GET', '/api/v1/repos/my-org/my-repo/issues/42/comments\\?'),
+      call('POST', '/api/v1/repos/my-org/my-repo/issues/42/comments$'),
     ],
-    delivery: { method: 'POST', path: /^\/api\/v1\/repos\/my-org\/my-repo\/issues\/42\/comments$/ },
     credentialOnWire: 'token as Authorization: token',
     secrets: [secret.gitea],
     ownHeaders: { authorization: `token ${secret.gitea}`, 'content-type': 'application/json' },
-    sendsCustomHeaders: false,
-    clientError: httpStatus,
-  },
-  {
+  }),
+  gitRow({
     name: 'bitbucket',
-    type: 'bitbucket',
     spec: () => ({
       address: 'https://bitbucket.org/my-workspace/my-repo',
       token: `flux:${secret.bitbucket}`,
@@ -572,68 +547,48 @@ export const contractRows: ContractRow[] = [
     }),
     // The API host is fixed: a dispatcher sends what goes to api.bitbucket.org to the local server.
     options: (base) => ({ dispatcher: redirectOrigin('https://api.bitbucket.org', base) }),
-    event: sampleEvent,
+    apiOrigin: 'https://api.bitbucket.org',
     answer: (request) =>
       request.method === 'GET' ? { status: 404, body: '{"type":"error"}' } : json(201, { key: 'x' }),
     calls: [
-      call('GET', `/2.0/repositories/my-workspace/my-repo/commit/${sha}/statuses/build/`),
+      call('GET', `/2.0/repositories/my-workspace/my-repo/commit/${sha}/statuses/build/[0-9a-f]+$`),
       call('POST', `/2.0/repositories/my-workspace/my-repo/commit/${sha}/statuses/build$`),
     ],
-    delivery: {
-      method: 'POST',
-      path: /^\/2\.0\/repositories\/my-workspace\/my-repo\/commit\/[^/]+\/statuses\/build$/,
-    },
-    apiOrigin: 'https://api.bitbucket.org',
     credentialOnWire: 'the user:password token as Authorization: Basic',
     secrets: [secret.bitbucket, basic('flux', secret.bitbucket).slice(6)],
     ownHeaders: { authorization: basic('flux', secret.bitbucket), 'content-type': 'application/json' },
-    sendsCustomHeaders: false,
-    clientError: httpStatus,
     outOfScope: {
       proxy:
         'the API host is fixed (https://api.bitbucket.org); the test reaches it through a caller dispatcher, which replaces proxy and TLS settings',
       customCa: 'the API host is fixed (https://api.bitbucket.org); the test certificate cannot stand for it',
     },
-  },
-  {
+  }),
+  gitRow({
     name: 'bitbucketserver',
-    type: 'bitbucketserver',
     spec: (base) => ({ address: `${base}/scm/PROJ/my-repo.git`, token: secret.bitbucketServer, provider }),
-    event: sampleEvent,
     answer: (request) =>
       request.method === 'GET'
         ? { status: 404, body: '{"errors":[{"message":"No build status"}]}' }
         : { status: 204 },
     calls: [
       call('GET', `/rest/api/latest/projects/PROJ/repos/my-repo/commits/${sha}/builds\\?key=`),
-      call('POST', `/rest/api/latest/projects/PROJ/repos/my-repo/commits/${sha}/builds`),
+      call('POST', `/rest/api/latest/projects/PROJ/repos/my-repo/commits/${sha}/builds$`),
     ],
-    delivery: {
-      method: 'POST',
-      path: /^\/rest\/api\/latest\/projects\/PROJ\/repos\/my-repo\/commits\/[^/]+\/builds$/,
-    },
     credentialOnWire: 'token as Authorization: Bearer',
     secrets: [secret.bitbucketServer],
     ownHeaders: { authorization: `Bearer ${secret.bitbucketServer}`, 'content-type': 'application/json' },
-    sendsCustomHeaders: false,
-    clientError: httpStatus,
-  },
-  {
+  }),
+  gitRow({
     name: 'azuredevops',
-    type: 'azuredevops',
     spec: (base) => ({ address: `${base}/my-org/my-project/_git/my-repo`, token: secret.azure, provider }),
-    event: sampleEvent,
     answer: (request) =>
       request.method === 'GET' ? json(200, { count: 0, value: [] }) : { status: 201, body: request.body },
     calls: [
-      call('GET', `/my-org/my-project/_apis/git/repositories/my-repo/commits/${sha}/statuses`),
-      call('POST', `/my-org/my-project/_apis/git/repositories/my-repo/commits/${sha}/statuses`),
+      call('GET', `/my-org/my-project/_apis/git/repositories/my-repo/commits/${sha}/statuses$`),
+      call('POST', `/my-org/my-project/_apis/git/repositories/my-repo/commits/${sha}/statuses$`),
     ],
-    delivery: { method: 'POST', path: /^\/my-org\/my-project\/_apis\/git\/repositories\/my-repo\/commits\// },
     credentialOnWire: 'the PAT as Authorization: Basic with an empty user',
     secrets: [secret.azure, basic('', secret.azure).slice(6)],
     ownHeaders: { authorization: basic('', secret.azure), 'content-type': 'application/json;charset=utf-8' },
-    sendsCustomHeaders: false,
-    clientError: httpStatus,
-  },
+  }),
 ];
