@@ -146,7 +146,7 @@ describe.each(rowsFor('timeout'))('%s: timeout', (_name, row) => {
   it('bounds the post with the spec timeout (TIMEOUT)', async () => {
     const { created } = await start(row, {
       everyRequest: { status: 200, delayMs: 10_000 },
-      spec: { timeout: '150ms' },
+      spec: { timeout: '50ms' },
     });
     const error = await rejection(created.post(row.event));
     expect(error).toMatchObject({ code: 'TIMEOUT', providerType: row.type });
