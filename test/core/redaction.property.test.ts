@@ -3,6 +3,7 @@ import { createNotifier } from '@notiflux/providers';
 import fc from 'fast-check';
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { exposedText } from '../support/exposed-text.js';
 import { sampleEvent } from '../support/sample-events.js';
 
 // Secrets as users have them: long enough to be credentials, from URL-safe and awkward characters.
@@ -13,22 +14,6 @@ const secretArbitrary = fc.string({
   minLength: 12,
   maxLength: 40,
 });
-
-/** Everything an error exposes: message, code, status, and the whole cause chain. */
-function exposedText(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && depth < 10; depth++) {
-    if (current instanceof Error) {
-      parts.push(current.name, current.message, String(current.stack), JSON.stringify({ ...current }));
-      current = current.cause;
-    } else {
-      parts.push(String(current));
-      break;
-    }
-  }
-  return parts.join('\n');
-}
 
 describe('secrets never leak (property)', () => {
   it('from errors whose response bodies echo them, their causes, onAttempt reports and encode', async () => {

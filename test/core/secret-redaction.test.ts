@@ -2,23 +2,8 @@ import { type AttemptInfo, NotifierError, Redactor } from '@notiflux/core';
 import { createNotifier } from '@notiflux/providers';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exposedText } from '../support/exposed-text.js';
 import { sampleEvent } from '../support/sample-events.js';
-
-/** Everything an error exposes: message, stack, own properties, and the whole cause chain. */
-function exposedText(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && depth < 10; depth++) {
-    if (current instanceof Error) {
-      parts.push(current.message, String(current.stack), JSON.stringify({ ...current }));
-      current = current.cause;
-    } else {
-      parts.push(String(current));
-      break;
-    }
-  }
-  return parts.join('\n');
-}
 
 function specError(spec: unknown): NotifierError {
   try {

@@ -332,26 +332,6 @@ describe('giteapullrequestcomment', () => {
         /^giteapullrequestcomment: failed to create pull request comment: POST .*not JSON/,
       );
     });
-
-    it('keeps the token out of onAttempt reports', async () => {
-      const server = await receiver({
-        respondWith: giteaApi([], { [CREATE]: json(503, { message: TOKEN }) }),
-      });
-      const attempts: unknown[] = [];
-      const created = notifier(
-        {
-          type: 'giteapullrequestcomment',
-          address: `${server.url}/my-org/my-repo`,
-          token: TOKEN,
-          provider: { uid: UID },
-          retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2 },
-        },
-        { providers: [giteapullrequestcommentProvider], onAttempt: (info: unknown) => attempts.push(info) },
-      );
-      await rejection(created.post(event));
-      expect(attempts.length).toBeGreaterThan(0);
-      expect(JSON.stringify(attempts)).not.toContain(TOKEN);
-    });
   });
 
   it('uses password as the token when token is empty', async () => {

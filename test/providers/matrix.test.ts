@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AttemptInfo, Event } from '@notiflux/core';
+import type { Event } from '@notiflux/core';
 import { createNotifier, NotifierError } from '@notiflux/providers';
 import {
   encodeMatrixPayload,
@@ -30,31 +30,6 @@ const sendPath = (txnId: string, room = encodedRoomId) =>
 /** The `body` field of what the homeserver received. */
 const receivedText = (request: { body: string } | undefined): unknown =>
   (JSON.parse(request?.body ?? '{}') as { body?: unknown }).body;
-
-/** Everything an error exposes: message, properties and the cause chain. */
-function describeError(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && depth < 10; depth++) {
-    if (current instanceof Error) {
-      parts.push(current.message, String(current.stack), JSON.stringify(current));
-      current = current.cause;
-    } else {
-      parts.push(String(current));
-      current = undefined;
-    }
-  }
-  return parts.join('\n');
-}
-
-async function postError(post: Promise<void>): Promise<NotifierError> {
-  const error = await post.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(NotifierError);
-  return error as NotifierError;
-}
 
 describe('matrix', () => {
   it('PUTs the sample event as m.text to the v3 send endpoint with the event SHA-1 as txnId', async () => {
@@ -211,7 +186,7 @@ describe('matrix', () => {
     expect(receivedText(server.requests[0])).toContain(`\n${message}\n`);
   });
 
-  it('sends the spec headers but never lets them replace Authorization or Content-Type, nor userinfo', async () => {
+  it('sends the access token, not userinfo in the address, as Authorization', async () => {
     const server = await receiver();
     await notifier(
       {
@@ -219,14 +194,11 @@ describe('matrix', () => {
         address: server.url.replace('://', '://flux:pa55@'),
         channel: roomId,
         token: accessToken,
-        headers: { authorization: 'Bearer other', 'content-type': 'text/plain', 'X-Cluster': 'prod-eu' },
       },
       { providers },
     ).post(sampleEvent);
     expect(server.requests[0]?.headers).toMatchObject({
       authorization: `Bearer ${accessToken}`,
-      'content-type': 'application/json',
-      'x-cluster': 'prod-eu',
     });
   });
 
@@ -263,66 +235,6 @@ describe('matrix', () => {
     expect(JSON.stringify(encoded)).not.toContain(accessToken);
     expect(encodeMatrixPayload(sampleEvent)).toBe(sampleBody);
     expect(formatMatrixText(sampleEvent)).toBe(JSON.parse(sampleBody).body);
-  });
-
-  it('fails with HTTP_STATUS on a refusal, never showing the access token', async () => {
-    const server = await receiver({
-      respondWith: {
-        status: 403,
-        body: `{"errcode":"M_FORBIDDEN","error":"token ${accessToken} may not post in ${roomId}"}`,
-      },
-    });
-    const attempts: AttemptInfo[] = [];
-    const error = await postError(
-      notifier(
-        { type: 'matrix', address: server.url, channel: roomId, token: accessToken },
-        { providers, onAttempt: (info) => attempts.push(info) },
-      ).post(sampleEvent),
-    );
-    expect(server.requests).toHaveLength(1);
-    expect(error.code).toBe('HTTP_STATUS');
-    expect(error.status).toBe(403);
-    expect(error.retryable).toBe(false);
-    expect(error.message).toContain('M_FORBIDDEN');
-    expect(error.message).toContain(`PUT ${server.url}${sendPath(sampleTxnId)}`);
-    expect(describeError(error)).not.toContain(accessToken);
-    expect(attempts).toHaveLength(1);
-    expect(JSON.stringify(attempts)).not.toContain(accessToken);
-  });
-
-  it('retries 5xx and 429 and reports each attempt without the token', async () => {
-    const server = await receiver({
-      respondWith: [
-        { status: 500, body: `internal error for ${accessToken}` },
-        {
-          status: 429,
-          headers: { 'retry-after': '0' },
-          body: '{"errcode":"M_LIMIT_EXCEEDED","retry_after_ms":1}',
-        },
-        { status: 502 },
-      ],
-    });
-    const attempts: AttemptInfo[] = [];
-    const error = await postError(
-      notifier(
-        {
-          type: 'matrix',
-          address: server.url,
-          channel: roomId,
-          token: accessToken,
-          retry: { retries: 2, minDelayMs: 1 },
-        },
-        { providers, onAttempt: (info) => attempts.push(info) },
-      ).post(sampleEvent),
-    );
-    expect(server.requests).toHaveLength(3);
-    expect(error.code).toBe('HTTP_STATUS');
-    expect(error.status).toBe(502);
-    expect(attempts.map((attempt) => attempt.status)).toEqual([500, 429, 502]);
-    expect(`${describeError(error)}\n${JSON.stringify(attempts)}`).not.toContain(accessToken);
-    expect(attempts.map((attempt) => describeError(attempt.error))).not.toContainEqual(
-      expect.stringContaining(accessToken),
-    );
   });
 
   it('requires an absolute http(s) address, a room id and a token at createNotifier', () => {

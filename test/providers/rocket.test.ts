@@ -2,11 +2,9 @@ import type { Event } from '@notiflux/core';
 import { createNotifier, NotifierError } from '@notiflux/providers';
 import { encodeRocketPayload, rocketProvider } from '@notiflux/providers/rocket';
 import { describe, expect, it } from 'vitest';
-import { startProxy } from '../support/auth-proxy.js';
 import { useProviderHarness } from '../support/provider-harness.js';
 import { rejection } from '../support/rejection.js';
 import { sampleEvent, upstreamTestEvent } from '../support/sample-events.js';
-import { createTestPki } from '../support/test-certificates.js';
 
 const { receiver, notifier } = useProviderHarness();
 const providers = [rocketProvider];
@@ -99,30 +97,6 @@ describe('rocket', () => {
     expect(JSON.stringify({ message: error.message, cause: String(error.cause) })).not.toContain(
       'rocket-integration-secret',
     );
-  });
-
-  it('retries 5xx', async () => {
-    const server = await receiver({ respondWith: [{ status: 500 }, { status: 200 }] });
-    await notifier({ type: 'rocket', address: server.url, retry: { minDelayMs: 1 } }, { providers }).post(
-      sampleEvent,
-    );
-    expect(server.requests).toHaveLength(2);
-  });
-
-  it('honours proxy and tls', async () => {
-    const pki = await createTestPki();
-    const server = await receiver({ tls: pki.server });
-    const proxy = await startProxy({});
-    try {
-      await notifier(
-        { type: 'rocket', address: `${server.url}${HOOK}`, proxy: proxy.url, tls: { ca: pki.ca.cert } },
-        { providers },
-      ).post(sampleEvent);
-      expect(server.requests[0]?.path).toBe(HOOK);
-      expect(proxy.connectRequests).toContain(new URL(server.url).host);
-    } finally {
-      await proxy.close();
-    }
   });
 
   it('encodes the request with the integration path redacted', async () => {
