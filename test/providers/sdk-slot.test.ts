@@ -29,10 +29,9 @@ const missing = (name: string) =>
   });
 
 describe('sdk slot: loading and injecting', () => {
-  it('loads the declared SDK once, on the first post that asks for it, and gives it typed', async () => {
-    const load = vi.fn(async () => ({ greet: (name: string) => `hello ${name}` }));
-    const seen: string[] = [];
-    const greeter = defineProvider({
+  /** A provider whose SDK greets; `seen` collects what `send` got from it. */
+  function greeterProvider(load: () => Promise<{ greet(name: string): string }>, seen: string[]) {
+    return defineProvider({
       type: 'greeter',
       spec: { address: httpAddress },
       sdk: { package: 'greeter-sdk', load },
@@ -41,6 +40,12 @@ describe('sdk slot: loading and injecting', () => {
         seen.push((await context.sdk()).greet('flux'));
       },
     });
+  }
+
+  it('loads the declared SDK once, on the first post that asks for it, and gives it typed', async () => {
+    const load = vi.fn(async () => ({ greet: (name: string) => `hello ${name}` }));
+    const seen: string[] = [];
+    const greeter = greeterProvider(load, seen);
     const created = notifier({ type: 'greeter', address: 'http://127.0.0.1:9' }, { providers: [greeter] });
     expect(load).not.toHaveBeenCalled();
     await created.post(sampleEvent);
@@ -52,19 +57,10 @@ describe('sdk slot: loading and injecting', () => {
   it('uses the module given in CreateOptions.sdk and never calls the loader', async () => {
     const load = vi.fn(async () => ({ greet: (_name: string) => 'from the peer' }));
     const seen: string[] = [];
-    const greeter = defineProvider({
-      type: 'greeter',
-      spec: { address: httpAddress },
-      sdk: { package: 'greeter-sdk', load },
-      encode: () => [],
-      send: async (_event, context) => {
-        seen.push((await context.sdk()).greet('flux'));
-      },
-    });
     const injected = { greet: (name: string) => `injected ${name}` };
     await notifier(
       { type: 'greeter', address: 'http://127.0.0.1:9' },
-      { providers: [greeter], sdk: { 'greeter-sdk': injected } },
+      { providers: [greeterProvider(load, seen)], sdk: { 'greeter-sdk': injected } },
     ).post(sampleEvent);
     expect(seen).toEqual(['injected flux']);
     expect(load).not.toHaveBeenCalled();
