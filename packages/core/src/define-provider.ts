@@ -54,7 +54,7 @@ export interface ProviderConnection {
 
 export interface SendContext<
   Config,
-  Sdk = never,
+  Sdk = unknown,
   Connection extends ProviderConnection = ProviderConnection,
 > {
   spec: Config;
@@ -73,7 +73,7 @@ export interface SendContext<
   redactor: Redactor;
 }
 
-export interface ConnectContext<Sdk = never> {
+export interface ConnectContext<Sdk = unknown> {
   /** The provider's `sdk` module, loaded on the first call (or the one the caller injected). */
   sdk(): Promise<Sdk>;
   redactor: Redactor;
@@ -86,7 +86,7 @@ export interface ConnectContext<Sdk = never> {
 
 export interface ProviderDefinition<
   Shape extends z.ZodRawShape = Record<never, never>,
-  Sdk = never,
+  Sdk = unknown,
   Connection extends ProviderConnection = ProviderConnection,
 > {
   type: ProviderType;
@@ -132,12 +132,16 @@ export interface ProviderDefinition<
   send?(event: Event, context: SendContext<ProviderConfig<Shape>, Sdk, Connection>): Promise<void>;
 }
 
-/** Declares a provider type: identity at the top, then spec, encode and send. */
+/**
+ * Declares a provider type: identity at the top, then spec, encode and send. Inside, `send` and
+ * `connect` see the SDK and connection types; the result leaves them out, so a provider's public
+ * declarations never name an optional peer's types (which a user may not have installed).
+ */
 export function defineProvider<
   Shape extends z.ZodRawShape = Record<never, never>,
-  Sdk = never,
+  Sdk = unknown,
   Connection extends ProviderConnection = ProviderConnection,
->(definition: ProviderDefinition<Shape, Sdk, Connection>): ProviderDefinition<Shape, Sdk, Connection> {
+>(definition: ProviderDefinition<Shape, Sdk, Connection>): ProviderDefinition<Shape> {
   return definition;
 }
 

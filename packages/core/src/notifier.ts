@@ -262,7 +262,7 @@ class DefinedNotifier implements Notifier {
         });
       }
       const send = (request: HttpRequest) => this.http.send(request, deadline);
-      const context: SendContext<ProviderConfig, unknown> = {
+      const context: SendContext<ProviderConfig> = {
         spec: this.spec,
         deadline,
         http: { send, fetch: transportFetch(send), dispatcher: () => this.http.getDispatcher() },
@@ -415,7 +415,7 @@ class DefinedNotifier implements Notifier {
 
 async function deliver(
   message: OutgoingMessage,
-  context: SendContext<ProviderConfig, unknown>,
+  context: SendContext<ProviderConfig>,
 ): Promise<void> {
   if (message.transport === 'http') {
     await context.http.send(message as HttpRequest);
