@@ -413,10 +413,7 @@ class DefinedNotifier implements Notifier {
   }
 }
 
-async function deliver(
-  message: OutgoingMessage,
-  context: SendContext<ProviderConfig>,
-): Promise<void> {
+async function deliver(message: OutgoingMessage, context: SendContext<ProviderConfig>): Promise<void> {
   if (message.transport === 'http') {
     await context.http.send(message as HttpRequest);
     return;
