@@ -200,6 +200,25 @@ describe.each(sdkCases)('sdk slot: $name sends through the core transport', (sdk
     for (const report of attempts.slice(2)) expect(report.attempt).toBe(1);
   });
 
+  it('fails as MISSING_DEPENDENCY, naming the package, when the peer is not installed', async () => {
+    const [definition] = sdkCase.providers?.providers ?? [];
+    if (!definition?.sdk) throw new Error('expected a definition with an sdk');
+    const pkg = definition.sdk.package;
+    const withoutPeer = {
+      ...definition,
+      sdk: { ...definition.sdk, load: () => Promise.reject(missing(pkg)) },
+    };
+    const server = await receiver();
+    const error = await rejection(
+      notifier(sdkCase.spec(server.url), { providers: [withoutPeer] }).post(sampleEvent),
+    );
+    expect(error).toMatchObject({ code: 'MISSING_DEPENDENCY', providerType: definition.type });
+    expect(error.message).toBe(
+      `the ${definition.type} provider needs the optional package "${pkg}", which is not installed: run \`npm install ${pkg}\``,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('gives up after the spec retries, the SDK retrying nothing itself', async () => {
     const server = await receiver({ defaultResponse: { status: 503, body: 'busy' } });
     const error = await rejection(
