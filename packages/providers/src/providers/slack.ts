@@ -1,8 +1,8 @@
 /**
  * `slack`: the event as a Slack message with one legacy attachment, either through the Web API
  * (`chat.postMessage` with a bot token, sent by `@slack/web-api`'s WebClient over the core
- * transport's fetch) or to an incoming webhook (sent by the core transport). Upstream `internal/notifier/slack.go`; the
- * payload is reused by `discord` and `rocket`.
+ * transport's fetch) or to an incoming webhook (sent by the core transport). Upstream
+ * `internal/notifier/slack.go`; the payload is reused by `discord` and `rocket`.
  */
 import { parse as parseForm, stringify as stringifyForm } from 'node:querystring';
 import {
@@ -37,7 +37,6 @@ export const slackProvider = defineProvider({
       await context.http.send(request);
       return;
     }
-    // Only the Web API mode loads the SDK.
     await sendThroughWebClient(await context.sdk(), request, context.spec, {
       send: context.http.send,
       redactor: context.redactor,
@@ -277,8 +276,8 @@ function slackErrorOf(text: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (answer === null || typeof answer !== 'object' || (answer as { ok?: unknown }).ok === true)
-    return undefined;
+  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) return undefined;
+  if ((answer as { ok?: unknown }).ok === true) return undefined;
   const { error } = answer as { error?: unknown };
   return `Slack responded with error: ${typeof error === 'string' ? error : ''}`;
 }
