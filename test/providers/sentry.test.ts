@@ -465,6 +465,7 @@ describe('sentry: connection used directly', () => {
     const agent = new Agent();
     const deadline = new Deadline(5000);
     const connection = await sentryProvider.connect?.(spec as never, {
+      sdk: () => import('@sentry/node'),
       redactor: new Redactor([]),
       deadline,
       dispatcher: async () => agent,

@@ -7,6 +7,20 @@ import type { ResolvedSpec } from './provider-spec.js';
 import type { ProviderType } from './provider-types.js';
 import type { Redactor } from './redaction.js';
 
+/**
+ * The SDK a provider sends with, an optional peer dependency: loaded on the first post that
+ * asks for it (`MISSING_DEPENDENCY` when it is not installed), or taken from
+ * `CreateOptions.sdk[package]` when the caller gives the module (a bundle, a pinned copy).
+ */
+export interface ProviderSdk<Module> {
+  /** The npm package: named in the missing-dependency error, and the key of `CreateOptions.sdk`. */
+  package: string;
+  /** Loads it, e.g. `() => import('@slack/web-api')`. */
+  load(): Promise<Module>;
+  /** What to run instead of `npm install <package>` (packages that go together). */
+  install?: string;
+}
+
 /** What `encode` shows for one request or message `post` would send (secrets redacted). */
 export type EncodedMessage =
   | { transport: 'http'; method: string; url: string; headers: Record<string, string>; body: string }
@@ -38,17 +52,30 @@ export interface ProviderConnection {
   close(): Promise<void>;
 }
 
-export interface SendContext<Config> {
+export interface SendContext<
+  Config,
+  Sdk = unknown,
+  Connection extends ProviderConnection = ProviderConnection,
+> {
   spec: Config;
   deadline: Deadline;
   /** The notifier's HTTP client: retries, timeout, proxy, TLS, redaction. */
-  http: { send(request: HttpRequest): Promise<HttpResponse>; dispatcher(): Promise<Dispatcher> };
+  http: {
+    send(request: HttpRequest): Promise<HttpResponse>;
+    /** A WHATWG `fetch` over `send`, for SDK clients (see `transportFetch`). */
+    fetch: typeof fetch;
+    dispatcher(): Promise<Dispatcher>;
+  };
+  /** The provider's `sdk` module, loaded on the first call (or the one the caller injected). */
+  sdk(): Promise<Sdk>;
   /** Present when the provider defines `connect`. */
-  connection: ProviderConnection | undefined;
+  connection: Connection | undefined;
   redactor: Redactor;
 }
 
-export interface ConnectContext {
+export interface ConnectContext<Sdk = unknown> {
+  /** The provider's `sdk` module, loaded on the first call (or the one the caller injected). */
+  sdk(): Promise<Sdk>;
   redactor: Redactor;
   deadline: Deadline;
   /** The notifier's undici dispatcher (proxy, TLS, keep-alive, a caller's MockAgent), for SDK clients. */
@@ -57,7 +84,11 @@ export interface ConnectContext {
   onAttempt: ((info: AttemptInfo) => void) | undefined;
 }
 
-export interface ProviderDefinition<Shape extends z.ZodRawShape = Record<never, never>> {
+export interface ProviderDefinition<
+  Shape extends z.ZodRawShape = Record<never, never>,
+  Sdk = unknown,
+  Connection extends ProviderConnection = ProviderConnection,
+> {
   type: ProviderType;
   /** Other spellings accepted for `type` (`incidentio`). */
   aliases?: readonly string[];
@@ -90,19 +121,30 @@ export interface ProviderDefinition<Shape extends z.ZodRawShape = Record<never, 
    * read found nothing, and implement `send`.
    */
   encode(event: Event, spec: ProviderConfig<Shape>): OutgoingMessage[] | Promise<OutgoingMessage[]>;
-  /** Opens the provider's SDK or broker client, on the first `post`. */
-  connect?(spec: ProviderConfig<Shape>, context: ConnectContext): Promise<ProviderConnection>;
+  /** The SDK `send` (or `connect`) works with; see `ProviderSdk`. */
+  sdk?: ProviderSdk<Sdk>;
+  /**
+   * Opens what the provider holds between posts (a broker connection, a stateful SDK client), on
+   * the first `post`; closed by `close`.
+   */
+  connect?(spec: ProviderConfig<Shape>, context: ConnectContext<Sdk>): Promise<Connection>;
   /** Custom delivery; the default sends every message `encode` returns, in order. */
-  send?(event: Event, context: SendContext<ProviderConfig<Shape>>): Promise<void>;
+  send?(event: Event, context: SendContext<ProviderConfig<Shape>, Sdk, Connection>): Promise<void>;
 }
 
-/** Declares a provider type: identity at the top, then spec, encode and send. */
-export function defineProvider<Shape extends z.ZodRawShape = Record<never, never>>(
-  definition: ProviderDefinition<Shape>,
-): ProviderDefinition<Shape> {
+/**
+ * Declares a provider type: identity at the top, then spec, encode and send. Inside, `send` and
+ * `connect` see the SDK and connection types; the result leaves them out, so a provider's public
+ * declarations never name an optional peer's types (which a user may not have installed).
+ */
+export function defineProvider<
+  Shape extends z.ZodRawShape = Record<never, never>,
+  Sdk = unknown,
+  Connection extends ProviderConnection = ProviderConnection,
+>(definition: ProviderDefinition<Shape, Sdk, Connection>): ProviderDefinition<Shape> {
   return definition;
 }
 
 // Definitions are stored without their precise shape.
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of any shape
-export type AnyProviderDefinition = ProviderDefinition<any>;
+export type AnyProviderDefinition = ProviderDefinition<any, any, any>;

@@ -9,6 +9,7 @@ export type {
   ProviderConfig,
   ProviderConnection,
   ProviderDefinition,
+  ProviderSdk,
   SendContext,
 } from './define-provider.js';
 export { defineProvider } from './define-provider.js';
@@ -36,6 +37,8 @@ export {
   proxyRefusalStatus,
   retryAfterMs,
 } from './http/retry-policy.js';
+export type { SendHttp, ShapeRequest } from './http/transport-fetch.js';
+export { transportFetch } from './http/transport-fetch.js';
 export type { CreateNotifier, CreateOptions, Notifier, ProviderSpecWithFields } from './notifier.js';
 export { configureProvider, createNotifierFactory } from './notifier.js';
 export type { OptionalPeerNeed } from './optional-peer.js';

@@ -16,6 +16,8 @@ import { basicAuthFromUserinfo } from './http/auth-headers.js';
 import type { ConnectionSettings } from './http/dispatcher.js';
 import { hasHeader } from './http/headers.js';
 import { type AttemptInfo, type HttpRequest, HttpTransport } from './http/http-transport.js';
+import { transportFetch } from './http/transport-fetch.js';
+import { importOptionalPeer } from './optional-peer.js';
 import { invalidSpec, type ProviderSpec, resolvedSpecShape, resolveSpecCollecting } from './provider-spec.js';
 import type { ProviderType } from './provider-types.js';
 import { addressSecrets, isCredentialHeaderName, REDACTED, Redactor } from './redaction.js';
@@ -46,6 +48,12 @@ export interface CreateOptions {
   onAttempt?: (info: AttemptInfo) => void;
   /** Provider types of your own (`defineProvider`), looked up before the built-in ones. */
   providers?: readonly AnyProviderDefinition[];
+  /**
+   * SDK modules by package name (`{ '@slack/web-api': slackWebApi }`), used instead of loading
+   * the optional peer: for bundles, where a dynamic `import()` of it cannot be resolved, or to
+   * pin the copy the notifier uses. A provider whose SDK is not given here loads it itself.
+   */
+  sdk?: Readonly<Record<string, object>>;
 }
 
 /** A spec with a provider's own fields besides the common ones (e.g. `generic-hmac`'s `signature`). */
@@ -222,7 +230,9 @@ class DefinedNotifier implements Notifier {
   private readonly redactor: Redactor;
   private readonly http: HttpTransport;
   private connection: Promise<ProviderConnection> | undefined;
+  private sdkModule: Promise<unknown> | undefined;
   private readonly onAttempt: CreateOptions['onAttempt'];
+  private readonly injectedSdk: CreateOptions['sdk'];
 
   constructor(
     private readonly definition: AnyProviderDefinition,
@@ -232,6 +242,7 @@ class DefinedNotifier implements Notifier {
     this.type = definition.type;
     this.redactor = redactorFor(definition, spec);
     this.onAttempt = guardObserver(options.onAttempt, 'onAttempt');
+    this.injectedSdk = options.sdk;
     this.http = new HttpTransport({
       spec,
       redactor: this.redactor,
@@ -250,13 +261,12 @@ class DefinedNotifier implements Notifier {
           providerType: this.type,
         });
       }
+      const send = (request: HttpRequest) => this.http.send(request, deadline);
       const context: SendContext<ProviderConfig> = {
         spec: this.spec,
         deadline,
-        http: {
-          send: (request) => this.http.send(request, deadline),
-          dispatcher: () => this.http.getDispatcher(),
-        },
+        http: { send, fetch: transportFetch(send), dispatcher: () => this.http.getDispatcher() },
+        sdk: () => this.sdk(),
         connection: this.definition.connect ? await this.connect(deadline) : undefined,
         redactor: this.redactor,
       };
@@ -301,6 +311,7 @@ class DefinedNotifier implements Notifier {
     if (!connect) throw new Error('unreachable: provider has no connect');
     if (this.connection) return this.connection;
     const opening = connect(this.spec, {
+      sdk: () => this.sdk(),
       redactor: this.redactor,
       deadline,
       dispatcher: () => this.http.getDispatcher(),
@@ -312,6 +323,25 @@ class DefinedNotifier implements Notifier {
       if (this.connection === opening) this.connection = undefined;
     });
     return opening;
+  }
+
+  /** The provider's SDK: the caller's module when given, else the optional peer, loaded once. */
+  private sdk(): Promise<unknown> {
+    const { sdk } = this.definition;
+    if (!sdk) return Promise.reject(new Error(`the ${this.type} provider declares no sdk`));
+    const injected = this.injectedSdk?.[sdk.package];
+    if (injected !== undefined) return Promise.resolve(injected);
+    if (this.sdkModule) return this.sdkModule;
+    const loading = importOptionalPeer(sdk.package, () => sdk.load(), {
+      providerType: this.type,
+      ...(sdk.install === undefined ? {} : { install: sdk.install }),
+    });
+    this.sdkModule = loading;
+    // A failed load is not cached: installing the package fixes the next post.
+    loading.catch(() => {
+      if (this.sdkModule === loading) this.sdkModule = undefined;
+    });
+    return loading;
   }
 
   /**

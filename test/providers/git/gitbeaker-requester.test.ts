@@ -1,18 +1,9 @@
-import type { HttpRequest, HttpResponse } from '@notiflux/core';
 import { describe, expect, it } from 'vitest';
 import {
   gitbeakerQuery,
   requesterThroughTransport,
 } from '../../../packages/providers/src/git/gitbeaker-requester.js';
-
-function fakeSend(response: Partial<HttpResponse> = {}) {
-  const sent: HttpRequest[] = [];
-  const send = async (request: HttpRequest): Promise<HttpResponse> => {
-    sent.push(request);
-    return { status: 200, headers: {}, body: '', ...response };
-  };
-  return { sent, send };
-}
+import { fakeSend } from '../../support/fake-send.js';
 
 const service = {
   url: 'https://gitlab.example.com/api/v4',

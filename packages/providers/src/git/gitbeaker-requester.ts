@@ -1,41 +1,18 @@
 /**
- * What the two `gitlab*` types share around `@gitbeaker/rest`: loading the optional SDK and a Gitbeaker
+ * What the two `gitlab*` types share around `@gitbeaker/rest`: the SDK slot and a Gitbeaker
  * `requesterFn` whose HTTP goes through the notifier's core transport (retries, deadline, proxy, TLS,
- * dispatcher, onAttempt, redaction: docs/design/git-providers.md#transport-tls-proxy-timeout-retries) instead
- * of Gitbeaker's own fetch loop and rate limiter.
+ * dispatcher, onAttempt, redaction: docs/design/sdk-slot.md) instead of Gitbeaker's own fetch
+ * loop and rate limiter.
  */
-import {
-  type ConnectContext,
-  type HttpRequest,
-  type HttpResponse,
-  importOptionalPeer,
-  type ProviderConnection,
-  type ProviderType,
-} from '@notiflux/core';
+import { type ProviderSdk, type SendHttp, transportFetch } from '@notiflux/core';
 
 export type GitbeakerModule = typeof import('@gitbeaker/rest');
 
-/** The Gitbeaker module, loaded once per notifier on the first post (an optional peer). */
-export interface GitbeakerConnection extends ProviderConnection {
-  module: GitbeakerModule;
-  /** The authenticated username, looked up once per notifier by the types that need it. */
-  username: string | undefined;
-}
-
-export async function connectGitbeaker(
-  type: ProviderType,
-  _context?: ConnectContext,
-): Promise<GitbeakerConnection> {
-  const module = await importOptionalPeer('@gitbeaker/rest', () => import('@gitbeaker/rest'), type);
-  return {
-    module,
-    username: undefined,
-    deliver: () => Promise.reject(new Error('gitlab types deliver through send')),
-    close: () => Promise.resolve(),
-  };
-}
-
-type Send = (request: HttpRequest) => Promise<HttpResponse>;
+/** `@gitbeaker/rest`, the SDK slot of the two `gitlab*` types (an optional peer, or injected). */
+export const gitbeakerSdk: ProviderSdk<GitbeakerModule> = {
+  package: '@gitbeaker/rest',
+  load: () => import('@gitbeaker/rest'),
+};
 
 /** What Gitbeaker's resources hand a requester: the API URL and the headers it computed. */
 interface ServiceOptions {
@@ -83,20 +60,22 @@ function bodyOf(body: unknown): string | undefined {
  * Response headers, lower-cased, without `link`: Gitbeaker follows a `rel="next"` link unless
  * `maxPages` and `perPage` are both given, and these types only ever read one page (the specs').
  */
-function flatHeaders(headers: HttpResponse['headers']): Record<string, string> {
+function flatHeaders(headers: Headers): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || name.toLowerCase() === 'link') continue;
-    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
+  headers.forEach((value, name) => {
+    if (name !== 'link') flat[name] = value;
+  });
   return flat;
 }
 
 /**
- * A Gitbeaker `requesterFn` sending through `send`. Non-2xx answers and transport failures are
- * the transport's NotifierErrors, thrown as they are; a JSON body is parsed, else kept as text.
+ * A Gitbeaker `requesterFn` sending through the core transport's fetch. Non-2xx answers and
+ * transport failures are the transport's NotifierErrors, thrown as they are; a JSON body is
+ * parsed, else kept as text.
  */
-export function requesterThroughTransport(send: Send) {
+export function requesterThroughTransport(send: SendHttp) {
+  // GitLab's Go client, which the gitlab types follow, counts 304 as success.
+  const fetchThroughTransport = transportFetch(send, (request) => ({ ...request, successStatuses: [304] }));
   return (service: ServiceOptions) => {
     const request =
       (method: string) =>
@@ -106,21 +85,16 @@ export function requesterThroughTransport(send: Send) {
         const body = bodyOf(options.body);
         if (body !== undefined) headers['content-type'] = 'application/json';
         const base = service.url.endsWith('/') ? service.url : `${service.url}/`;
-        const response = await send({
-          transport: 'http',
-          method,
-          url: `${base}${endpoint}${gitbeakerQuery(options.searchParams)}`,
-          headers,
-          ...(body === undefined ? {} : { body }),
-          readResponse: true,
-          // GitLab's Go client, which the gitlab types follow, counts 304 as success.
-          successStatuses: [304],
-        });
+        const response = await fetchThroughTransport(
+          `${base}${endpoint}${gitbeakerQuery(options.searchParams)}`,
+          { method, headers, ...(body === undefined ? {} : { body }) },
+        );
+        const text = await response.text();
         // As Gitbeaker: a 204 has no body; JSON is parsed; anything else stays text. An empty
         // 2xx body becomes null, which callers expecting a list reject.
-        let parsed: unknown = response.body;
+        let parsed: unknown = text;
         try {
-          parsed = response.status === 204 || response.body === '' ? null : JSON.parse(response.body);
+          parsed = response.status === 204 || text === '' ? null : JSON.parse(text);
         } catch {
           // not JSON: Gitbeaker gets the text
         }
@@ -144,14 +118,15 @@ type GitbeakerRequesterFn = NonNullable<GitbeakerResourceOptions['requesterFn']>
 export function gitbeakerOptions(options: {
   hostUrl: string;
   token: string;
-  send: Send;
+  send: SendHttp;
 }): GitbeakerResourceOptions {
   return {
     host: options.hostUrl,
     token: options.token,
     // Gitbeaker types each call's body generically; ours hands back whatever JSON was answered.
     requesterFn: requesterThroughTransport(options.send) as unknown as GitbeakerRequesterFn,
-    // Our transport has its own retries and deadline; Gitbeaker's limiter would only add waits.
+    // Our transport has its own retries and deadline; Gitbeaker's limiter would only add waits
+    // (and a custom requester replaces Gitbeaker's own retry loop on 429 and 502).
     rateLimits: {},
   };
 }

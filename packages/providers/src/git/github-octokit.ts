@@ -1,19 +1,16 @@
 /**
- * What the three `github*` types share around `@octokit/rest`: the API base, loading the optional SDK, an
- * Octokit whose HTTP goes through the notifier's core transport (retries, deadline, proxy, TLS, dispatcher,
- * onAttempt, redaction: docs/design/git-providers.md#transport-tls-proxy-timeout-retries), the token (PAT or
- * App installation token) and error wrapping.
+ * What the three `github*` types share around `@octokit/rest`: the SDK slot, an Octokit whose HTTP goes
+ * through the notifier's core transport (retries, deadline, proxy, TLS, dispatcher, onAttempt,
+ * redaction: docs/design/sdk-slot.md), the token (PAT or App installation token) and error wrapping.
  */
 import {
   bearerAuth,
-  type ConnectContext,
-  type HttpRequest,
-  type HttpResponse,
-  importOptionalPeer,
   NotifierError,
-  type ProviderConnection,
+  type ProviderSdk,
   type ProviderType,
   rewordError,
+  type SendHttp,
+  transportFetch,
 } from '@notiflux/core';
 import type { Octokit } from '@octokit/rest';
 import { GITHUB_PUBLIC_API_BASE } from './api-base.js';
@@ -54,65 +51,33 @@ export function readGitHubAuth(spec: {
   return typeof app === 'string' ? app : { kind: 'app', app };
 }
 
-/** The Octokit module, loaded once per notifier on the first post (an optional peer). */
-export interface OctokitConnection extends ProviderConnection {
-  module: OctokitModule;
-  /** The authenticated login, looked up once per notifier by the types that need it. */
-  login: string | undefined;
-}
-
-export async function connectOctokit(
-  type: ProviderType,
-  _context?: ConnectContext,
-): Promise<OctokitConnection> {
-  const module = await importOptionalPeer('@octokit/rest', () => import('@octokit/rest'), type);
-  return {
-    module,
-    login: undefined,
-    deliver: () => Promise.reject(new Error('github types deliver through send')),
-    close: () => Promise.resolve(),
-  };
-}
-
-type Send = (request: HttpRequest) => Promise<HttpResponse>;
+/** `@octokit/rest`, the SDK slot of the three `github*` types (an optional peer, or injected). */
+export const octokitSdk: ProviderSdk<OctokitModule> = {
+  package: '@octokit/rest',
+  load: () => import('@octokit/rest'),
+};
 
 /**
- * A `fetch` for Octokit that sends through the core transport. Transport failures (non-2xx,
- * network, timeout) are thrown as the transport's NotifierError, which Octokit wraps; a 202 and
- * a 2xx body that is not JSON are failures too (as go-github).
+ * A `fetch` for Octokit over the core transport's fetch. A 202 and a 2xx body that is not JSON
+ * are failures too (as go-github); every request carries the token and API version.
  */
-export function fetchThroughTransport(send: Send, extraHeaders: Record<string, string> = {}): typeof fetch {
+export function octokitFetch(send: SendHttp, extraHeaders: Record<string, string> = {}): typeof fetch {
+  const fetchThroughTransport = transportFetch(send, (request) => ({
+    ...request,
+    headers: { ...request.headers, ...extraHeaders },
+    rejectReason: ({ body: text }) =>
+      text.trim() === '' || isJson(text) ? undefined : 'the body is not JSON',
+  }));
   return async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const headers: Record<string, string> = {};
-    new Headers(init?.headers).forEach((value, name) => {
-      headers[name] = value;
-    });
-    Object.assign(headers, extraHeaders);
-    const method = init?.method ?? 'GET';
-    const body = typeof init?.body === 'string' ? init.body : undefined;
-    const response = await send({
-      transport: 'http',
-      method,
-      url,
-      headers,
-      ...(body === undefined ? {} : { body }),
-      readResponse: true,
-      rejectReason: ({ body: text }) =>
-        text.trim() === '' || isJson(text) ? undefined : 'the body is not JSON',
-    });
+    const response = await fetchThroughTransport(input, init);
     if (response.status === 202) {
+      const method = init?.method ?? 'GET';
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       throw new NotifierError('HTTP_STATUS', `${method} ${url}: HTTP 202: accepted but not done`, {
         status: 202,
       });
     }
-    const responseHeaders = new Headers();
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value === undefined) continue;
-      for (const item of Array.isArray(value) ? value : [value]) responseHeaders.append(name, item);
-    }
-    const empty = response.status === 204 || response.status === 205 || response.body === '';
-    return new Response(empty ? null : response.body, { status: response.status, headers: responseHeaders });
+    return response;
   };
 }
 
@@ -128,11 +93,11 @@ function isJson(text: string): boolean {
 /** An Octokit for one post: Bearer auth as upstream, HTTP through the notifier's transport. */
 export function createOctokit(
   module: OctokitModule,
-  options: { apiBaseUrl: string; token: string; send: Send },
+  options: { apiBaseUrl: string; token: string; send: SendHttp },
 ): Octokit {
   // As upstream, the spec's tls (a CA that replaces the system roots, a client certificate)
   // is for GitHub Enterprise; github.com's API is reached as upstream reaches it, without.
-  const send: Send =
+  const send: SendHttp =
     options.apiBaseUrl === GITHUB_PUBLIC_API_BASE
       ? (request) => options.send({ ...request, withoutSpecTls: true })
       : options.send;
@@ -140,11 +105,12 @@ export function createOctokit(
     baseUrl: options.apiBaseUrl.replace(/\/$/, ''),
     userAgent: 'notiflux',
     request: {
-      fetch: fetchThroughTransport(send, {
+      fetch: octokitFetch(send, {
         authorization: bearerAuth(options.token),
         'x-github-api-version': GITHUB_API_VERSION,
       }),
     },
+    // No retry or throttle plugin: the transport retries, so Octokit's own never would.
     // Octokit logs deprecations and 404s; the notifier reports through its errors instead.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
@@ -154,7 +120,7 @@ export function createOctokit(
 export async function resolveGitHubToken(
   type: ProviderType,
   auth: GitHubAuth,
-  send: Send,
+  send: SendHttp,
   withSlug = false,
 ): Promise<{ token: string; slug: string | undefined }> {
   if (auth.kind === 'token') return { token: auth.token, slug: undefined };

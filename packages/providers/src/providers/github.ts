@@ -17,11 +17,11 @@ import { type CommitStatusFields, commitStatusFor } from '../git/commit-status.j
 import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { GITHUB_APP_PUBLIC_SECRET_KEYS } from '../git/github-app-token.js';
 import {
-  connectOctokit,
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
-  type OctokitConnection,
+  type OctokitModule,
+  octokitSdk,
   resolveGitHubToken,
 } from '../git/github-octokit.js';
 import { type GitHubRepository, githubTargetOf, validateGitHubSpec } from '../git/github-repository.js';
@@ -107,19 +107,21 @@ export const githubProvider = defineProvider({
     const authorization = bearerAuth(auth.kind === 'token' ? auth.token : REDACTED);
     return [encodeGitHubCommitStatus(status, repository, authorization)];
   },
-  connect: (_spec, context) => connectOctokit('github', context),
+  sdk: octokitSdk,
   send: sendGitHubCommitStatus,
 });
 
-async function sendGitHubCommitStatus(event: Event, context: SendContext<GitHubConfig>): Promise<void> {
+async function sendGitHubCommitStatus(
+  event: Event,
+  context: SendContext<GitHubConfig, OctokitModule>,
+): Promise<void> {
   const { spec } = context;
   const status = githubCommitStatusFor(event, spec);
   if (!status) return;
   const { auth, repository } = githubTargetOf(spec);
   const send = context.http.send;
   const { token } = await resolveGitHubToken('github', auth, send);
-  const { module } = context.connection as OctokitConnection;
-  const octokit = createOctokit(module, { apiBaseUrl: repository.apiBaseUrl, token, send });
+  const octokit = createOctokit(await context.sdk(), { apiBaseUrl: repository.apiBaseUrl, token, send });
   const redact = (text: string) => context.redactor.with([token]).text(text);
   const { owner, repo } = repository;
 

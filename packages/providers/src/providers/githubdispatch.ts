@@ -16,11 +16,11 @@ import {
 } from '@notiflux/core';
 import { GITHUB_APP_PUBLIC_SECRET_KEYS } from '../git/github-app-token.js';
 import {
-  connectOctokit,
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
-  type OctokitConnection,
+  type OctokitModule,
+  octokitSdk,
   resolveGitHubToken,
 } from '../git/github-octokit.js';
 import { type GitHubRepository, githubTargetOf, validateGitHubSpec } from '../git/github-repository.js';
@@ -66,16 +66,18 @@ export const githubdispatchProvider = defineProvider({
       },
     ];
   },
-  connect: (_spec, context) => connectOctokit('githubdispatch', context),
+  sdk: octokitSdk,
   send: sendGitHubDispatch,
 });
 
-async function sendGitHubDispatch(event: Event, context: SendContext<GitHubDispatchConfig>): Promise<void> {
+async function sendGitHubDispatch(
+  event: Event,
+  context: SendContext<GitHubDispatchConfig, OctokitModule>,
+): Promise<void> {
   const { auth, repository } = githubTargetOf(context.spec);
   const send = context.http.send;
   const { token } = await resolveGitHubToken('githubdispatch', auth, send);
-  const { module } = context.connection as OctokitConnection;
-  const octokit = createOctokit(module, { apiBaseUrl: repository.apiBaseUrl, token, send });
+  const octokit = createOctokit(await context.sdk(), { apiBaseUrl: repository.apiBaseUrl, token, send });
   const redact = (text: string) => context.redactor.with([token]).text(text);
   const { owner, repo } = repository;
   // `data` sends the body as encoded, so the payload keeps the canonical key order.

@@ -21,13 +21,14 @@ import {
   formatChangeRequestComment,
   GITHUB_COMMENT_KEY_PREFIX,
 } from '../git/change-request-comment.js';
+import { rememberAuthor, rememberedAuthor } from '../git/comment-author.js';
 import { GITHUB_APP_PUBLIC_SECRET_KEYS } from '../git/github-app-token.js';
 import {
-  connectOctokit,
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
-  type OctokitConnection,
+  type OctokitModule,
+  octokitSdk,
   resolveGitHubToken,
 } from '../git/github-octokit.js';
 import { type GitHubRepository, githubTargetOf, validateGitHubSpec } from '../git/github-repository.js';
@@ -87,7 +88,7 @@ export const githubpullrequestcommentProvider = defineProvider({
       },
     ];
   },
-  connect: (_spec, context) => connectOctokit(TYPE, context),
+  sdk: octokitSdk,
   send: sendGitHubPullRequestComment,
 });
 
@@ -99,25 +100,24 @@ interface ListedComment {
 
 async function sendGitHubPullRequestComment(
   event: Event,
-  context: SendContext<GitHubCommentConfig>,
+  context: SendContext<GitHubCommentConfig, OctokitModule>,
 ): Promise<void> {
   const comment = githubPullRequestCommentFor(event, context.spec.provider.uid ?? '');
   const { auth, repository } = githubTargetOf(context.spec);
   const send = context.http.send;
   const { token, slug } = await resolveGitHubToken(TYPE, auth, send, true);
-  const connection = context.connection as OctokitConnection;
-  const octokit = createOctokit(connection.module, { apiBaseUrl: repository.apiBaseUrl, token, send });
+  const octokit = createOctokit(await context.sdk(), { apiBaseUrl: repository.apiBaseUrl, token, send });
   const redact = (text: string) => context.redactor.with([token]).text(text);
   const { owner, repo } = repository;
 
   // An App comments as `<slug>[bot]`; a PAT as its user, looked up once per notifier.
-  let login = slug === undefined ? connection.login : `${slug}[bot]`;
+  let login = slug === undefined ? rememberedAuthor(context.spec) : `${slug}[bot]`;
   if (login === undefined) {
     const user = await githubCall(TYPE, 'failed to get authenticated user info', redact, () =>
       octokit.rest.users.getAuthenticated(),
     );
     login = user.data.login;
-    connection.login = login;
+    rememberAuthor(context.spec, login);
   }
 
   // The decimal text as Atoi read it: a Number would round PR numbers beyond 2^53.

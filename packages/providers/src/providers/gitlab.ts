@@ -14,7 +14,7 @@ import {
 import { commitStatusFor } from '../git/commit-status.js';
 import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { gitEventError, prefixError } from '../git/git-errors.js';
-import { connectGitbeaker, type GitbeakerConnection, gitbeakerOptions } from '../git/gitbeaker-requester.js';
+import { type GitbeakerModule, gitbeakerOptions, gitbeakerSdk } from '../git/gitbeaker-requester.js';
 import { gitlabHeaders, gitlabProjectOf, gitlabToken, validateGitLabSpec } from '../git/gitlab-project.js';
 import { notAList } from '../git/json-answer.js';
 
@@ -104,17 +104,20 @@ export const gitlabProvider = defineProvider({
       },
     ];
   },
-  connect: (_spec, context) => connectGitbeaker(TYPE, context),
+  sdk: gitbeakerSdk,
   send: sendGitLabStatus,
 });
 
-async function sendGitLabStatus(event: Event, context: SendContext<GitLabConfig>): Promise<void> {
+async function sendGitLabStatus(
+  event: Event,
+  context: SendContext<GitLabConfig, GitbeakerModule>,
+): Promise<void> {
   const encoded = encodeGitLabStatusPayload(event, context.spec);
   if (!encoded) return;
   const { sha, payload } = encoded;
   const { hostUrl, projectId } = gitlabProjectOf(context.spec.address);
-  const { module } = context.connection as GitbeakerConnection;
-  const commits = new module.Commits(
+  const { Commits } = await context.sdk();
+  const commits = new Commits(
     gitbeakerOptions({ hostUrl, token: gitlabToken(context.spec), send: context.http.send }),
   );
 

@@ -20,8 +20,9 @@ import {
   formatChangeRequestComment,
   GITLAB_COMMENT_KEY_PREFIX,
 } from '../git/change-request-comment.js';
+import { rememberAuthor, rememberedAuthor } from '../git/comment-author.js';
 import { prefixError } from '../git/git-errors.js';
-import { connectGitbeaker, type GitbeakerConnection, gitbeakerOptions } from '../git/gitbeaker-requester.js';
+import { type GitbeakerModule, gitbeakerOptions, gitbeakerSdk } from '../git/gitbeaker-requester.js';
 import { gitlabHeaders, gitlabProjectOf, gitlabToken, validateGitLabSpec } from '../git/gitlab-project.js';
 import { notAList } from '../git/json-answer.js';
 
@@ -69,7 +70,7 @@ export const gitlabmergerequestcommentProvider = defineProvider({
       },
     ];
   },
-  connect: (_spec, context) => connectGitbeaker(TYPE, context),
+  sdk: gitbeakerSdk,
   send: sendGitLabMergeRequestNote,
 });
 
@@ -90,23 +91,22 @@ async function call<T>(prefix: string, run: () => Promise<T>): Promise<T> {
 
 async function sendGitLabMergeRequestNote(
   event: Event,
-  context: SendContext<GitLabCommentConfig>,
+  context: SendContext<GitLabCommentConfig, GitbeakerModule>,
 ): Promise<void> {
   const note = encodeGitLabMergeRequestNote(event, context.spec.provider.uid ?? '');
   const { hostUrl, projectId } = gitlabProjectOf(context.spec.address);
-  const connection = context.connection as GitbeakerConnection;
   const options = gitbeakerOptions({ hostUrl, token: gitlabToken(context.spec), send: context.http.send });
-  const { Users, MergeRequestNotes } = connection.module;
+  const { Users, MergeRequestNotes } = await context.sdk();
 
   // The token's user, looked up once per notifier (upstream: at construction).
-  let username = connection.username;
+  let username = rememberedAuthor(context.spec);
   if (username === undefined) {
     const user = await call('failed to get authenticated user info', () =>
       new Users(options).showCurrentUser(),
     );
     const name = (user as { username?: unknown } | null)?.username;
     username = typeof name === 'string' ? name : '';
-    connection.username = username;
+    rememberAuthor(context.spec, username);
   }
 
   const notes = new MergeRequestNotes(options);

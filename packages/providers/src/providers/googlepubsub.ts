@@ -14,7 +14,6 @@ import {
   defineProvider,
   type Event,
   encodeFluxEventJson,
-  importOptionalPeer,
   NotifierError,
   type OutgoingMessage,
   type ProviderConnection,
@@ -79,6 +78,8 @@ export const googlepubsubProvider = defineProvider({
   type: 'googlepubsub',
   spec: { address: projectId, channel: topicId, token: googleCredentials },
   encode: (event, spec) => [encodeGooglePubSubMessage(event, spec)],
+  sdk: { package: '@google-cloud/pubsub', load: (): Promise<PubSubModule> => import('@google-cloud/pubsub') },
+  // The PubSub client and its topic publisher live between posts.
   connect: (spec, context) => openPubSubPublisher(spec, context),
 });
 
@@ -116,13 +117,9 @@ interface PubSubPublisherSpec {
 
 async function openPubSubPublisher(
   spec: PubSubPublisherSpec,
-  context: ConnectContext,
+  context: ConnectContext<PubSubModule>,
 ): Promise<ProviderConnection> {
-  const pubsubModule: PubSubModule = await importOptionalPeer(
-    '@google-cloud/pubsub',
-    () => import('@google-cloud/pubsub'),
-    'googlepubsub',
-  );
+  const pubsubModule = await context.sdk();
   const credentials =
     spec.token === undefined ? undefined : (JSON.parse(spec.token) as Record<string, unknown>);
   // Errors may quote the key decoded (real line breaks) or as in the JSON (`\n` escapes).
