@@ -299,7 +299,9 @@ describe('alertmanager auth', () => {
   });
 
   it('never shows a password given as userinfo in errors, causes or onAttempt, even when echoed', async () => {
-    const server = await receiver({ respondWith: () => ({ status: 503, body: 'overloaded url-password-secret' }) });
+    const server = await receiver({
+      respondWith: () => ({ status: 503, body: 'overloaded url-password-secret' }),
+    });
     const attempts: AttemptInfo[] = [];
     const address = `${server.url.replace('://', '://flux:url-password-secret@')}/api/v2/alerts`;
     const error = await rejection(

@@ -194,7 +194,9 @@ describe('grafana auth', () => {
   });
 
   it('never shows a password given as userinfo in errors, causes or onAttempt, even when echoed', async () => {
-    const server = await receiver({ respondWith: () => ({ status: 503, body: 'overloaded url-password-secret' }) });
+    const server = await receiver({
+      respondWith: () => ({ status: 503, body: 'overloaded url-password-secret' }),
+    });
     const attempts: AttemptInfo[] = [];
     const address = `${server.url.replace('://', '://flux:url-password-secret@')}/api/annotations`;
     const error = await rejection(
