@@ -17,7 +17,7 @@ import type { ConnectionSettings } from './http/dispatcher.js';
 import { hasHeader } from './http/headers.js';
 import { type AttemptInfo, type HttpRequest, HttpTransport } from './http/http-transport.js';
 import { invalidSpec, type ProviderSpec, resolvedSpecShape, resolveSpecCollecting } from './provider-spec.js';
-import type { ProviderType } from './provider-types.js';
+import type { ProviderCategory, ProviderType } from './provider-types.js';
 import { addressSecrets, isCredentialHeaderName, REDACTED, Redactor } from './redaction.js';
 import { parseSecretHeaders } from './secret-headers.js';
 import { closestTypes } from './type-suggestions.js';
@@ -25,6 +25,8 @@ import { inOwnWords, zodIssueLines } from './zod-issues.js';
 
 export interface Notifier {
   readonly type: ProviderType;
+  /** Which events Flux's dispatcher hands to it, as its definition declares (`shouldDeliver`). */
+  readonly category: ProviderCategory;
   /** Sends the event; resolves once the service accepted it (or the provider skips it). */
   post(event: Event, options?: { signal?: AbortSignal }): Promise<void>;
   /** What `post` would send, secrets redacted, without sending. */
@@ -141,7 +143,12 @@ export function configureProvider(definition: AnyProviderDefinition, spec: unkno
 
 function checkedConfig(definition: AnyProviderDefinition, spec: unknown): ProviderConfig {
   const { type } = definition;
-  const resolution = resolveSpecCollecting(spec, type, Object.keys(definition.spec ?? {}));
+  const resolution = resolveSpecCollecting(
+    spec,
+    type,
+    Object.keys(definition.spec ?? {}),
+    definition.tlsFromSecret ?? false,
+  );
   const { problems, invalidFields } = resolution;
   const schemas = schemasOf(definition);
   // Parsed once per notifier: no compiled fast path.
@@ -214,11 +221,9 @@ function isStringRecord(value: unknown): value is Record<string, string> {
   return Object.values(value).every((entry) => typeof entry === 'string');
 }
 
-/** Fields of non-HTTP messages that hold an address, shown without userinfo. */
-const URL_FIELDS = new Set(['server', 'dsn', 'url']);
-
 class DefinedNotifier implements Notifier {
   readonly type: ProviderType;
+  readonly category: ProviderCategory;
   private readonly redactor: Redactor;
   private readonly http: HttpTransport;
   private connection: Promise<ProviderConnection> | undefined;
@@ -230,6 +235,7 @@ class DefinedNotifier implements Notifier {
     options: CreateOptions,
   ) {
     this.type = definition.type;
+    this.category = definition.category ?? 'alerting';
     this.redactor = redactorFor(definition, spec);
     this.onAttempt = guardObserver(options.onAttempt, 'onAttempt');
     this.http = new HttpTransport({
@@ -238,6 +244,7 @@ class DefinedNotifier implements Notifier {
       dispatcher: options.dispatcher,
       sharedDispatcher: options.sharedDispatcher,
       onAttempt: this.onAttempt,
+      provider: definition.http,
     });
   }
 
@@ -278,7 +285,15 @@ class DefinedNotifier implements Notifier {
     const parsed = parseEvent(event, this.type);
     try {
       const messages = await this.definition.encode(parsed, this.spec);
-      return messages.map((message) => this.show(message));
+      const { show } = this.definition;
+      if (!show) return messages.map((message) => this.show(message));
+      const context = {
+        event: parsed,
+        spec: this.spec,
+        redactor: this.redactor,
+        address: (value: string) => this.showAddress(value),
+      };
+      return messages.map((message) => show(message, this.show(message), context));
     } catch (error) {
       throw this.asNotifierError(error);
     }
@@ -315,19 +330,17 @@ class DefinedNotifier implements Notifier {
   }
 
   /**
-   * The displayable form of an outgoing message: URLs and header values redacted. Bodies are
-   * shown as sent; a provider whose body carries a credential supplies `shownBody`.
+   * The default displayable form of an outgoing message: URL and header values redacted, other
+   * strings of a non-HTTP message redacted as text. Bodies are shown as sent; a provider whose
+   * body carries a credential, or is not text, or whose message holds an address, has `show`.
    */
   private show(message: OutgoingMessage): EncodedMessage {
     const redactor = this.redactor;
     if (message.transport !== 'http') {
       const shown: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(message)) {
-        if (typeof value !== 'string' || key === 'transport' || key === 'body') shown[key] = value;
-        else
-          shown[key] = URL_FIELDS.has(key)
-            ? redactor.url(value).replace(`${REDACTED}@`, '')
-            : redactor.text(value);
+        const plain = typeof value !== 'string' || key === 'transport' || key === 'body';
+        shown[key] = plain ? value : redactor.text(value);
       }
       return shown as EncodedMessage;
     }
@@ -337,14 +350,9 @@ class DefinedNotifier implements Notifier {
       headers.Authorization = REDACTED;
     }
     const body =
-      message.shownBody ??
-      (typeof message.body === 'string' ? message.body : Buffer.from(message.body ?? '').toString('utf8'));
+      typeof message.body === 'string' ? message.body : Buffer.from(message.body ?? '').toString('utf8');
     // Userinfo is never shown; the Authorization header above says it is used.
-    const url = redactor
-      .url(message.url, { secretPath: message.secretPath ?? false })
-      .replace(`${REDACTED}@`, '');
-    if (message.encodedAs === 'otlp')
-      return { transport: 'otlp', url, headers: redactor.headers(headers), body };
+    const url = this.showAddress(message.url, message.secretPath ?? false);
     return {
       transport: 'http',
       method: message.method,
@@ -352,6 +360,11 @@ class DefinedNotifier implements Notifier {
       headers: redactor.headers(headers),
       body,
     };
+  }
+
+  /** An address without its secrets, nor userinfo. */
+  private showAddress(address: string, secretPath = false): string {
+    return this.redactor.url(address, { secretPath }).replace(`${REDACTED}@`, '');
   }
 
   private asNotifierError(error: unknown, deadline?: Deadline): NotifierError {

@@ -10,6 +10,7 @@ import {
   type HttpResponse,
   importOptionalPeer,
   type ProviderConnection,
+  type ProviderHttpOptions,
   type ProviderType,
 } from '@notiflux/core';
 
@@ -92,6 +93,9 @@ function flatHeaders(headers: HttpResponse['headers']): Record<string, string> {
   return flat;
 }
 
+/** The GitLab types' transport options: GitLab's Go client, which they follow, counts 304 as success. */
+export const gitbeakerHttpOptions: ProviderHttpOptions = { successStatuses: [304] };
+
 /**
  * A Gitbeaker `requesterFn` sending through `send`. Non-2xx answers and transport failures are
  * the transport's NotifierErrors, thrown as they are; a JSON body is parsed, else kept as text.
@@ -113,8 +117,6 @@ export function requesterThroughTransport(send: Send) {
           headers,
           ...(body === undefined ? {} : { body }),
           readResponse: true,
-          // GitLab's Go client, which the gitlab types follow, counts 304 as success.
-          successStatuses: [304],
         });
         // As Gitbeaker: a 204 has no body; JSON is parsed; anything else stays text. An empty
         // 2xx body becomes null, which callers expecting a list reject.

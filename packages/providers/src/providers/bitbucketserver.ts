@@ -29,6 +29,8 @@ const requireFromHere = createRequire(import.meta.url);
 
 export const bitbucketserverProvider = defineProvider({
   type: TYPE,
+  category: 'commit-status',
+  tlsFromSecret: true,
   spec: {
     address: requiredString('the HTTP(S) clone URL, https://<host>[/<context>]/scm/<PROJECT>/<repo>.git'),
   },

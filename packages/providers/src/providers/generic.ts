@@ -16,6 +16,7 @@ import {
 
 export const genericProvider = defineProvider({
   type: 'generic',
+  category: 'generic',
   spec: { address: httpAddress },
   encode: (event, spec) => [encodeGenericRequest(event, spec)],
 });

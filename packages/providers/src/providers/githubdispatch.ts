@@ -20,6 +20,7 @@ import {
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
+  githubHttpOptions,
   type OctokitConnection,
   resolveGitHubToken,
 } from '../git/github-octokit.js';
@@ -49,6 +50,7 @@ type GitHubDispatchConfig = ResolvedSpec & { address: string };
 
 export const githubdispatchProvider = defineProvider({
   type: 'githubdispatch',
+  http: githubHttpOptions,
   spec: githubDispatchSpec,
   publicSecretKeys: GITHUB_APP_PUBLIC_SECRET_KEYS,
   validate: validateGitHubSpec,

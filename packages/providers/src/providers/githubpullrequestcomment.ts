@@ -27,6 +27,7 @@ import {
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
+  githubHttpOptions,
   type OctokitConnection,
   resolveGitHubToken,
 } from '../git/github-octokit.js';
@@ -66,6 +67,8 @@ type GitHubCommentConfig = ResolvedSpec & { address: string };
 
 export const githubpullrequestcommentProvider = defineProvider({
   type: TYPE,
+  category: 'change-request',
+  http: githubHttpOptions,
   spec: githubPullRequestCommentSpec,
   publicSecretKeys: GITHUB_APP_PUBLIC_SECRET_KEYS,
   validate(spec) {

@@ -21,7 +21,12 @@ import {
   GITLAB_COMMENT_KEY_PREFIX,
 } from '../git/change-request-comment.js';
 import { prefixError } from '../git/git-errors.js';
-import { connectGitbeaker, type GitbeakerConnection, gitbeakerOptions } from '../git/gitbeaker-requester.js';
+import {
+  connectGitbeaker,
+  type GitbeakerConnection,
+  gitbeakerHttpOptions,
+  gitbeakerOptions,
+} from '../git/gitbeaker-requester.js';
 import { gitlabHeaders, gitlabProjectOf, gitlabToken, validateGitLabSpec } from '../git/gitlab-project.js';
 import { notAList } from '../git/json-answer.js';
 
@@ -51,6 +56,8 @@ type GitLabCommentConfig = ResolvedSpec & { address: string };
 
 export const gitlabmergerequestcommentProvider = defineProvider({
   type: TYPE,
+  category: 'change-request',
+  http: gitbeakerHttpOptions,
   spec: { address: requiredString('the project URL, https://gitlab.com/<group>/<project>') },
   validate(spec) {
     if (!spec.provider.uid) return 'provider.uid: provider UID cannot be empty';

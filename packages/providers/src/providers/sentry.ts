@@ -45,6 +45,11 @@ export const sentryProvider = defineProvider({
     if (!item) return [];
     return [{ transport: 'sentry', dsn: spec.address, body: JSON.stringify(item.payload) }];
   },
+  // The DSN is an address: shown without its keys (its userinfo).
+  show: (message, shown, { address }) =>
+    message.transport === 'sentry' && shown.transport === 'sentry'
+      ? { ...shown, dsn: address(message.dsn) }
+      : shown,
   connect: (spec, context) =>
     openSentryConnection(spec, {
       redactor: context.redactor,
