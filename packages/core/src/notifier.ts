@@ -257,6 +257,17 @@ class DefinedNotifier implements Notifier {
           providerType: this.type,
         });
       }
+      const { definition } = this;
+      if (!definition.send && !definition.connect) {
+        // The common case, HTTP requests from `encode`: straight to the transport, without a
+        // SendContext or a wait for a synchronous encoder's array.
+        const encoded = definition.encode(parsed, this.spec);
+        for (const message of Array.isArray(encoded) ? encoded : await encoded) {
+          if (message.transport !== 'http') throw noConnection(message);
+          await this.http.send(message, deadline);
+        }
+        return;
+      }
       const context: SendContext<ProviderConfig> = {
         spec: this.spec,
         deadline,
@@ -264,13 +275,13 @@ class DefinedNotifier implements Notifier {
           send: (request) => this.http.send(request, deadline),
           dispatcher: () => this.http.getDispatcher(),
         },
-        connection: this.definition.connect ? await this.connect(deadline) : undefined,
+        connection: definition.connect ? await this.connect(deadline) : undefined,
         redactor: this.redactor,
       };
-      if (this.definition.send) {
-        await this.definition.send(parsed, context);
+      if (definition.send) {
+        await definition.send(parsed, context);
       } else {
-        for (const message of await this.definition.encode(parsed, this.spec)) {
+        for (const message of await definition.encode(parsed, this.spec)) {
           await deliver(message, context);
         }
       }
@@ -401,6 +412,10 @@ async function deliver(message: OutgoingMessage, context: SendContext<ProviderCo
     await context.http.send(message as HttpRequest);
     return;
   }
-  if (!context.connection) throw new Error(`no connection to deliver a ${message.transport} message`);
+  if (!context.connection) throw noConnection(message);
   await context.connection.deliver(message, context.deadline);
+}
+
+function noConnection(message: OutgoingMessage): Error {
+  return new Error(`no connection to deliver a ${message.transport} message`);
 }

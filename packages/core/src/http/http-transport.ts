@@ -149,25 +149,32 @@ export class HttpTransport {
   private dispatcherWithoutTls: Promise<Dispatcher> | undefined;
   private readonly ownsDispatcher: boolean;
   private lastTarget: ParsedTarget | undefined;
+  /** `dispatcher`, once it has resolved. */
+  private readyDispatcher: Dispatcher | undefined;
   private readonly successStatuses: readonly number[];
 
   constructor(private readonly options: HttpTransportOptions) {
     this.ownsDispatcher = options.dispatcher === undefined && options.sharedDispatcher === undefined;
-    if (options.dispatcher) this.dispatcher = Promise.resolve(options.dispatcher);
+    if (options.dispatcher) {
+      this.dispatcher = Promise.resolve(options.dispatcher);
+      this.readyDispatcher = options.dispatcher;
+    }
     this.successStatuses = options.provider?.successStatuses ?? [];
   }
 
   async send(request: HttpRequest, deadline: Deadline): Promise<HttpResponse> {
     const prepared = this.prepare(request);
     const { retry, type } = this.options.spec;
-    const dispatcher = await (prepared.withoutSpecTls
-      ? this.getDispatcherWithoutTls()
-      : this.getDispatcher());
+    // Once the pool is made, no wait for it: a post is a few microseconds of own work, and
+    // every promise hop shows.
+    const dispatcher =
+      (prepared.withoutSpecTls ? undefined : this.readyDispatcher) ??
+      (await (prepared.withoutSpecTls ? this.getDispatcherWithoutTls() : this.getDispatcher()));
     let last: Failure | undefined;
+    const { onAttempt } = this.options;
 
     for (let attempt = 1; ; attempt++) {
-      const started = performance.now();
-      const { onAttempt } = this.options;
+      const started = onAttempt ? performance.now() : 0;
       const report = (extra: Partial<AttemptInfo>) =>
         onAttempt?.({
           providerType: type,
@@ -223,7 +230,16 @@ export class HttpTransport {
    * spec's proxy and TLS), for SDK clients that should share it.
    */
   getDispatcher(): Promise<Dispatcher> {
-    this.dispatcher ??= this.pool({ proxy: this.options.spec.proxy, tls: this.options.spec.tls });
+    if (!this.dispatcher) {
+      const pool = this.pool({ proxy: this.options.spec.proxy, tls: this.options.spec.tls });
+      this.dispatcher = pool;
+      pool.then(
+        (made) => {
+          if (this.dispatcher === pool) this.readyDispatcher = made;
+        },
+        () => {},
+      );
+    }
     return this.dispatcher;
   }
 
@@ -241,6 +257,7 @@ export class HttpTransport {
   async close(): Promise<void> {
     const pools = [this.dispatcher, this.dispatcherWithoutTls];
     this.dispatcher = undefined;
+    this.readyDispatcher = undefined;
     this.dispatcherWithoutTls = undefined;
     if (!this.ownsDispatcher) return;
     await Promise.all(pools.map(async (pool) => (await pool)?.close()));
