@@ -4,9 +4,9 @@
 //    `undici.dispatch` with a handler that only waits for the end, at concurrency 1 and 32.
 // Interleaved rounds, medians. `node bench/post-cpu.mjs` (POSTS=…, ROUNDS=… to change the counts).
 import { createNotifier } from '@notiflux/providers';
-import { Agent, Dispatcher } from 'undici';
-import { startServer } from './http-throughput.mjs';
-import { sampleEvent, sampleEventJson } from './sample-event.mjs';
+import { Dispatcher } from 'undici';
+import { dispatchContender, startServer } from './http-throughput.mjs';
+import { sampleEvent } from './sample-event.mjs';
 
 const posts = Number(process.env.POSTS ?? 20_000);
 const rounds = Number(process.env.ROUNDS ?? 5);
@@ -41,45 +41,20 @@ async function cpuPerCall(send, count, concurrency) {
 const median = (values) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
 const format = (values) => `${median(values).toFixed(2)} µs (${values.map((v) => v.toFixed(1)).join(' ')})`;
 
-function rawDispatch(url) {
-  const agent = new Agent();
-  const { origin, pathname } = new URL(url);
-  const headers = { 'Content-Type': 'application/json', 'Gotk-Component': sampleEvent.reportingController };
-  const options = { origin, path: pathname, method: 'POST', headers, body: Buffer.from(sampleEventJson) };
-  const send = () =>
-    new Promise((resolve, reject) => {
-      let status = 0;
-      agent.dispatch(options, {
-        onRequestStart() {},
-        onResponseStart(_controller, statusCode) {
-          status = statusCode;
-        },
-        onResponseData() {},
-        onResponseEnd() {
-          if (status === 200) resolve();
-          else reject(new Error(`HTTP ${status}`));
-        },
-        onResponseError(_controller, error) {
-          reject(error);
-        },
-      });
-    });
-  return { send, close: () => agent.close() };
-}
-
 const own = createNotifier(
   { type: 'generic', address: 'http://127.0.0.1:9/flux' },
   { dispatcher: new AnsweringDispatcher() },
 );
 const ownCost = [];
 await cpuPerCall(() => own.post(sampleEvent), posts, 1);
-for (let round = 0; round < rounds; round++) ownCost.push(await cpuPerCall(() => own.post(sampleEvent), posts, 1));
+for (let round = 0; round < rounds; round++)
+  ownCost.push(await cpuPerCall(() => own.post(sampleEvent), posts, 1));
 console.log(`own cost per post, no socket:        ${format(ownCost)}`);
 
 const server = await startServer();
 try {
   const notifier = createNotifier({ type: 'generic', address: server.url });
-  const raw = rawDispatch(server.url);
+  const raw = dispatchContender(server.url);
   const loopbackPosts = Math.max(1, Math.round(posts / 4));
   for (const concurrency of [1, 32]) {
     const mine = [];
