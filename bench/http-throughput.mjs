@@ -62,7 +62,7 @@ function undiciContender(url) {
   };
 }
 
-function dispatchContender(url) {
+export function dispatchContender(url) {
   // The floor for any client: undici's handler interface, with a handler that only waits for the
   // end of the response, same bytes, same headers, same pool settings as notiflux's.
   const agent = new Agent();

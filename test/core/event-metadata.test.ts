@@ -6,8 +6,8 @@ import {
   hasCommitKey,
   isCommitStatusUpdate,
   normalizeEventMetadata,
-  shouldDeliver,
 } from '@notiflux/core';
+import { shouldDeliver } from '@notiflux/providers';
 import { describe, expect, it } from 'vitest';
 import { sampleEvent } from '../support/sample-events.js';
 

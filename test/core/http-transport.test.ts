@@ -532,20 +532,14 @@ describe('TLS', () => {
   });
 });
 
-describe('requests sent without the spec tls (withoutSpecTls)', () => {
+describe('requests the definition sends without the spec tls (http.withoutSpecTls)', () => {
   const splitTlsProvider = defineProvider({
     type: 'split-tls',
     spec: { address: httpAddress },
+    http: { withoutSpecTls: (url) => url.pathname === '/public' },
     encode: (event, spec) => [
       { transport: 'http', method: 'POST', url: spec.address, headers: {}, body: event.message },
-      {
-        transport: 'http',
-        method: 'POST',
-        url: `${spec.address}/public`,
-        headers: {},
-        body: event.message,
-        withoutSpecTls: true,
-      },
+      { transport: 'http', method: 'POST', url: `${spec.address}/public`, headers: {}, body: event.message },
     ],
   });
 

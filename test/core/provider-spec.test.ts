@@ -104,11 +104,11 @@ describe('Secret semantics (docs/design/provider-specs.md)', () => {
     expect(resolved.provider).toEqual({});
   });
 
-  it('reads TLS material from the main Secret for commit-status types only', () => {
+  it('reads TLS material from the main Secret for the types whose definition says so only', () => {
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-    expect(resolveProviderSpec({ type: 'github', secret: { 'ca.crt': pem } }, 'github', []).tls).toEqual({
-      ca: pem,
-    });
+    expect(
+      resolveProviderSpec({ type: 'github', secret: { 'ca.crt': pem } }, 'github', [], true).tls,
+    ).toEqual({ ca: pem });
     expect(
       resolveProviderSpec({ type: 'generic', secret: { 'ca.crt': pem } }, 'generic', []).tls,
     ).toBeUndefined();

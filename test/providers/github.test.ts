@@ -689,10 +689,19 @@ describe('github API calls and the spec tls', () => {
     return sent;
   }
 
+  /** Whether the github types' definitions send this request without the spec's tls (all three alike). */
+  async function withoutSpecTls(request: HttpRequest | undefined): Promise<boolean[]> {
+    const { builtinProviders } = await import('@notiflux/providers');
+    const types = ['github', 'githubdispatch', 'githubpullrequestcomment'];
+    return builtinProviders
+      .filter((definition) => types.includes(definition.type))
+      .map((definition) => definition.http?.withoutSpecTls?.(new URL(request?.url ?? '')) ?? false);
+  }
+
   it('reaches api.github.com without the custom CA or client certificate', async () => {
     const [request] = await requestsFor('https://api.github.com/');
     expect(request?.url).toBe(`https://api.github.com/repos/my-org/my-repo/commits/${SHA}/statuses`);
-    expect(request?.withoutSpecTls).toBe(true);
+    expect(await withoutSpecTls(request)).toEqual([true, true, true]);
   });
 
   it('reaches GitHub Enterprise with them', async () => {
@@ -700,6 +709,6 @@ describe('github API calls and the spec tls', () => {
     expect(request?.url).toBe(
       `https://github.example.com/api/v3/repos/my-org/my-repo/commits/${SHA}/statuses`,
     );
-    expect(request?.withoutSpecTls).toBeUndefined();
+    expect(await withoutSpecTls(request)).toEqual([false, false, false]);
   });
 });

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fluxProviderTypes } from '@notiflux/core';
-import { builtinProviders, createNotifier, providerTypes } from '@notiflux/providers';
+import { builtinProviders, createNotifier, fluxProviderTypes, providerTypes } from '@notiflux/providers';
 import { describe, expect, it } from 'vitest';
 import { providerExports } from '../../scripts/sync-provider-exports.mjs';
 import { sampleSpecs } from '../support/sample-specs.mjs';

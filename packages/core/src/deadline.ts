@@ -15,7 +15,9 @@ export class Deadline {
   next: Deadline | undefined;
   private readonly queue: DeadlineQueue;
   private readonly callerSignal: AbortSignal | undefined;
-  private readonly listeners = new Set<() => void>();
+  /** The first listener (a post usually has one: its request's), then a set for any others. */
+  private listener: (() => void) | undefined;
+  private listeners: Set<() => void> | undefined;
   private controller: AbortController | undefined;
   private reason: 'caller' | 'timeout' | undefined;
   private readonly stopHearingCaller: (() => void) | undefined;
@@ -54,8 +56,17 @@ export class Deadline {
       listener();
       return () => {};
     }
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    if (this.listener === undefined) {
+      this.listener = listener;
+      return () => {
+        if (this.listener === listener) this.listener = undefined;
+        else this.listeners?.delete(listener);
+      };
+    }
+    this.listeners ??= new Set();
+    const { listeners } = this;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /** Resolves after `ms`, or early (without throwing) when the deadline ends. */
@@ -80,7 +91,8 @@ export class Deadline {
   dispose(): void {
     this.queue.remove(this);
     this.stopHearingCaller?.();
-    this.listeners.clear();
+    this.listener = undefined;
+    this.listeners?.clear();
   }
 
   private abort(reason: 'caller' | 'timeout'): void {
@@ -88,8 +100,12 @@ export class Deadline {
     this.reason = reason;
     this.queue.remove(this);
     this.controller?.abort(this.abortReason());
-    for (const listener of this.listeners) listener();
-    this.listeners.clear();
+    const { listener, listeners } = this;
+    this.listener = undefined;
+    listener?.();
+    if (!listeners) return;
+    for (const other of listeners) other();
+    listeners.clear();
   }
 
   private abortReason(): unknown {

@@ -4,7 +4,7 @@ import type { Deadline } from './deadline.js';
 import type { Event } from './event.js';
 import type { AttemptInfo, HttpRequest, HttpResponse } from './http/http-transport.js';
 import type { ResolvedSpec } from './provider-spec.js';
-import type { ProviderType } from './provider-types.js';
+import type { ProviderCategory, ProviderType } from './provider-types.js';
 import type { Redactor } from './redaction.js';
 
 /**
@@ -84,6 +84,27 @@ export interface ConnectContext<Sdk = unknown> {
   onAttempt: ((info: AttemptInfo) => void) | undefined;
 }
 
+/** How the notifier's HTTP transport treats every request of a type. */
+export interface ProviderHttpOptions {
+  /** Statuses outside 2xx that still mean success, where the service's client says so (GitLab's: 304). */
+  successStatuses?: readonly number[];
+  /**
+   * Whether a request to this URL goes without the spec's `tls` (custom CA, client certificate):
+   * for a public service that a custom CA, which replaces the system roots, would break
+   * (api.github.com). `proxy` still applies.
+   */
+  withoutSpecTls?(url: URL): boolean;
+}
+
+/** What `show` gets besides the message: the event and spec it was encoded from, and the redaction tools. */
+export interface ShowContext<Config> {
+  event: Event;
+  spec: Config;
+  redactor: Redactor;
+  /** An address as `encode` shows one: secrets redacted, userinfo left out. */
+  address(value: string): string;
+}
+
 export interface ProviderDefinition<
   Shape extends z.ZodRawShape = Record<never, never>,
   Sdk = unknown,
@@ -92,6 +113,18 @@ export interface ProviderDefinition<
   type: ProviderType;
   /** Other spellings accepted for `type` (`incidentio`). */
   aliases?: readonly string[];
+  /**
+   * Which events Flux's dispatcher hands to this type (`shouldDeliver`, the dispatcher's rules);
+   * default `alerting`.
+   */
+  category?: ProviderCategory;
+  /**
+   * The Secret's `ca.crt`, `tls.crt` and `tls.key` become the spec's `tls` when it has none, as
+   * for Flux's git providers.
+   */
+  tlsFromSecret?: boolean;
+  /** Transport options for all of this type's HTTP requests. */
+  http?: ProviderHttpOptions;
   /**
    * This type's fields and requirements, checked against the resolved spec at `createNotifier`
    * (e.g. `{ address: httpAddress, token: requiredString('the HMAC key') }`). Fields the common
@@ -121,6 +154,17 @@ export interface ProviderDefinition<
    * read found nothing, and implement `send`.
    */
   encode(event: Event, spec: ProviderConfig<Shape>): OutgoingMessage[] | Promise<OutgoingMessage[]>;
+  /**
+   * How `encode` shows one message, when the default form it gets does not fit (an HTTP request
+   * with its URL and credential headers redacted and its body as sent; any other message with
+   * its strings redacted): a body without the credential it carries, the readable form of a
+   * binary body, an address field.
+   */
+  show?(
+    message: OutgoingMessage,
+    shown: EncodedMessage,
+    context: ShowContext<ProviderConfig<Shape>>,
+  ): EncodedMessage;
   /** The SDK `send` (or `connect`) works with; see `ProviderSdk`. */
   sdk?: ProviderSdk<Sdk>;
   /**

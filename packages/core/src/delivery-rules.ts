@@ -1,7 +1,6 @@
 import type { Event } from './event.js';
 import { EVENT_METADATA_PREFIX, groupOf } from './event-metadata.js';
-import type { ProviderType } from './provider-types.js';
-import { providerCategoryOf } from './provider-types.js';
+import type { ProviderCategory } from './provider-types.js';
 
 // The dispatcher's routing rules (docs/design/events-and-metadata.md#delivery-rules). They accept both the
 // processed event that providers receive (unprefixed keys) and the raw event a controller posts (prefixed
@@ -33,14 +32,15 @@ export function hasChangeRequestKey(event: Pick<Event, 'metadata' | 'involvedObj
 }
 
 /**
- * Whether Flux's dispatcher would hand this event to a provider of this type. `post` itself
- * never drops events; callers wiring notifiers by hand apply this first.
+ * Whether Flux's dispatcher would hand this event to a provider of this category (a notifier's
+ * `category`, from its definition). `post` itself never drops events; callers wiring notifiers
+ * by hand apply this first (`@notiflux/providers`' `shouldDeliver` takes a type or a notifier).
  */
-export function shouldDeliver(
-  type: ProviderType,
+export function shouldDeliverToCategory(
+  category: ProviderCategory,
   event: Pick<Event, 'metadata' | 'involvedObject' | 'severity'>,
 ): boolean {
-  switch (providerCategoryOf(type)) {
+  switch (category) {
     case 'generic':
       return true;
     case 'commit-status':

@@ -9,11 +9,18 @@ export type {
   ProviderConfig,
   ProviderConnection,
   ProviderDefinition,
+  ProviderHttpOptions,
   ProviderSdk,
   SendContext,
+  ShowContext,
 } from './define-provider.js';
 export { defineProvider } from './define-provider.js';
-export { hasChangeRequestKey, hasCommitKey, isCommitStatusUpdate, shouldDeliver } from './delivery-rules.js';
+export {
+  hasChangeRequestKey,
+  hasCommitKey,
+  isCommitStatusUpdate,
+  shouldDeliverToCategory,
+} from './delivery-rules.js';
 export { parseDurationMs } from './duration.js';
 export type { NotifierErrorCode, NotifierErrorOptions, RewordOptions } from './errors.js';
 export { isNotifierError, NotifierError, prefixError, rewordError } from './errors.js';
@@ -58,13 +65,6 @@ export {
   MAX_FIELD_LENGTH,
   resolveProviderSpec,
 } from './provider-spec.js';
-export type { BuiltinProviderType, ProviderCategory, ProviderType } from './provider-types.js';
-export {
-  changeRequestProviderTypes,
-  commitStatusProviderTypes,
-  fluxProviderTypes,
-  providerCategoryOf,
-  providerTypeAliases,
-} from './provider-types.js';
+export type { ProviderCategory, ProviderType } from './provider-types.js';
 export { REDACTED, Redactor } from './redaction.js';
 export { httpAddress, requiredString } from './spec-fields.js';

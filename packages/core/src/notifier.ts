@@ -19,7 +19,7 @@ import { type AttemptInfo, type HttpRequest, HttpTransport } from './http/http-t
 import { transportFetch } from './http/transport-fetch.js';
 import { importOptionalPeer } from './optional-peer.js';
 import { invalidSpec, type ProviderSpec, resolvedSpecShape, resolveSpecCollecting } from './provider-spec.js';
-import type { ProviderType } from './provider-types.js';
+import type { ProviderCategory, ProviderType } from './provider-types.js';
 import { addressSecrets, isCredentialHeaderName, REDACTED, Redactor } from './redaction.js';
 import { parseSecretHeaders } from './secret-headers.js';
 import { closestTypes } from './type-suggestions.js';
@@ -27,6 +27,8 @@ import { inOwnWords, zodIssueLines } from './zod-issues.js';
 
 export interface Notifier {
   readonly type: ProviderType;
+  /** Which events Flux's dispatcher hands to it, as its definition declares (`shouldDeliver`). */
+  readonly category: ProviderCategory;
   /** Sends the event; resolves once the service accepted it (or the provider skips it). */
   post(event: Event, options?: { signal?: AbortSignal }): Promise<void>;
   /** What `post` would send, secrets redacted, without sending. */
@@ -149,7 +151,12 @@ export function configureProvider(definition: AnyProviderDefinition, spec: unkno
 
 function checkedConfig(definition: AnyProviderDefinition, spec: unknown): ProviderConfig {
   const { type } = definition;
-  const resolution = resolveSpecCollecting(spec, type, Object.keys(definition.spec ?? {}));
+  const resolution = resolveSpecCollecting(
+    spec,
+    type,
+    Object.keys(definition.spec ?? {}),
+    definition.tlsFromSecret ?? false,
+  );
   const { problems, invalidFields } = resolution;
   const schemas = schemasOf(definition);
   // Parsed once per notifier: no compiled fast path.
@@ -222,11 +229,9 @@ function isStringRecord(value: unknown): value is Record<string, string> {
   return Object.values(value).every((entry) => typeof entry === 'string');
 }
 
-/** Fields of non-HTTP messages that hold an address, shown without userinfo. */
-const URL_FIELDS = new Set(['server', 'dsn', 'url']);
-
 class DefinedNotifier implements Notifier {
   readonly type: ProviderType;
+  readonly category: ProviderCategory;
   private readonly redactor: Redactor;
   private readonly http: HttpTransport;
   private connection: Promise<ProviderConnection> | undefined;
@@ -240,6 +245,7 @@ class DefinedNotifier implements Notifier {
     options: CreateOptions,
   ) {
     this.type = definition.type;
+    this.category = definition.category ?? 'alerting';
     this.redactor = redactorFor(definition, spec);
     this.onAttempt = guardObserver(options.onAttempt, 'onAttempt');
     this.injectedSdk = options.sdk;
@@ -249,6 +255,7 @@ class DefinedNotifier implements Notifier {
       dispatcher: options.dispatcher,
       sharedDispatcher: options.sharedDispatcher,
       onAttempt: this.onAttempt,
+      provider: definition.http,
     });
   }
 
@@ -261,19 +268,30 @@ class DefinedNotifier implements Notifier {
           providerType: this.type,
         });
       }
+      const { definition } = this;
+      if (!definition.send && !definition.connect) {
+        // The common case, HTTP requests from `encode`: straight to the transport, without a
+        // SendContext or a wait for a synchronous encoder's array.
+        const encoded = definition.encode(parsed, this.spec);
+        for (const message of Array.isArray(encoded) ? encoded : await encoded) {
+          if (message.transport !== 'http') throw noConnection(message);
+          await this.http.send(message, deadline);
+        }
+        return;
+      }
       const send = (request: HttpRequest) => this.http.send(request, deadline);
       const context: SendContext<ProviderConfig> = {
         spec: this.spec,
         deadline,
         http: { send, fetch: transportFetch(send), dispatcher: () => this.http.getDispatcher() },
         sdk: () => this.sdk(),
-        connection: this.definition.connect ? await this.connect(deadline) : undefined,
+        connection: definition.connect ? await this.connect(deadline) : undefined,
         redactor: this.redactor,
       };
-      if (this.definition.send) {
-        await this.definition.send(parsed, context);
+      if (definition.send) {
+        await definition.send(parsed, context);
       } else {
-        for (const message of await this.definition.encode(parsed, this.spec)) {
+        for (const message of await definition.encode(parsed, this.spec)) {
           await deliver(message, context);
         }
       }
@@ -288,7 +306,15 @@ class DefinedNotifier implements Notifier {
     const parsed = parseEvent(event, this.type);
     try {
       const messages = await this.definition.encode(parsed, this.spec);
-      return messages.map((message) => this.show(message));
+      const { show } = this.definition;
+      if (!show) return messages.map((message) => this.show(message));
+      const context = {
+        event: parsed,
+        spec: this.spec,
+        redactor: this.redactor,
+        address: (value: string) => this.showAddress(value),
+      };
+      return messages.map((message) => show(message, this.show(message), context));
     } catch (error) {
       throw this.asNotifierError(error);
     }
@@ -345,19 +371,17 @@ class DefinedNotifier implements Notifier {
   }
 
   /**
-   * The displayable form of an outgoing message: URLs and header values redacted. Bodies are
-   * shown as sent; a provider whose body carries a credential supplies `shownBody`.
+   * The default displayable form of an outgoing message: URL and header values redacted, other
+   * strings of a non-HTTP message redacted as text. Bodies are shown as sent; a provider whose
+   * body carries a credential, or is not text, or whose message holds an address, has `show`.
    */
   private show(message: OutgoingMessage): EncodedMessage {
     const redactor = this.redactor;
     if (message.transport !== 'http') {
       const shown: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(message)) {
-        if (typeof value !== 'string' || key === 'transport' || key === 'body') shown[key] = value;
-        else
-          shown[key] = URL_FIELDS.has(key)
-            ? redactor.url(value).replace(`${REDACTED}@`, '')
-            : redactor.text(value);
+        const plain = typeof value !== 'string' || key === 'transport' || key === 'body';
+        shown[key] = plain ? value : redactor.text(value);
       }
       return shown as EncodedMessage;
     }
@@ -367,14 +391,9 @@ class DefinedNotifier implements Notifier {
       headers.Authorization = REDACTED;
     }
     const body =
-      message.shownBody ??
-      (typeof message.body === 'string' ? message.body : Buffer.from(message.body ?? '').toString('utf8'));
+      typeof message.body === 'string' ? message.body : Buffer.from(message.body ?? '').toString('utf8');
     // Userinfo is never shown; the Authorization header above says it is used.
-    const url = redactor
-      .url(message.url, { secretPath: message.secretPath ?? false })
-      .replace(`${REDACTED}@`, '');
-    if (message.encodedAs === 'otlp')
-      return { transport: 'otlp', url, headers: redactor.headers(headers), body };
+    const url = this.showAddress(message.url, message.secretPath ?? false);
     return {
       transport: 'http',
       method: message.method,
@@ -382,6 +401,11 @@ class DefinedNotifier implements Notifier {
       headers: redactor.headers(headers),
       body,
     };
+  }
+
+  /** An address without its secrets, nor userinfo. */
+  private showAddress(address: string, secretPath = false): string {
+    return this.redactor.url(address, { secretPath }).replace(`${REDACTED}@`, '');
   }
 
   private asNotifierError(error: unknown, deadline?: Deadline): NotifierError {
@@ -418,6 +442,10 @@ async function deliver(message: OutgoingMessage, context: SendContext<ProviderCo
     await context.http.send(message as HttpRequest);
     return;
   }
-  if (!context.connection) throw new Error(`no connection to deliver a ${message.transport} message`);
+  if (!context.connection) throw noConnection(message);
   await context.connection.deliver(message, context.deadline);
+}
+
+function noConnection(message: OutgoingMessage): Error {
+  return new Error(`no connection to deliver a ${message.transport} message`);
 }

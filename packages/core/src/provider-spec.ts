@@ -4,7 +4,6 @@ import { NotifierError } from './errors.js';
 import type { Event } from './event.js';
 import { mergeHeaders } from './http/headers.js';
 import type { ProviderType } from './provider-types.js';
-import { providerCategoryOf } from './provider-types.js';
 import { parseSecretHeaders, SecretHeadersError } from './secret-headers.js';
 import { formatZodIssues, inOwnWords } from './zod-issues.js';
 
@@ -200,14 +199,16 @@ export function invalidSpec(type: ProviderType, detail: string): NotifierError {
  * Checks the fields every spec shares and applies the Secret the way notification-controller
  * does (event_handlers.go `createNotifier`), with two fixes (docs/design/provider-specs.md): values
  * are trimmed, and username and password stand on their own.
- * `extraFields` are the provider's own field names, accepted as they are.
+ * `extraFields` are the provider's own field names, accepted as they are; with `tlsFromSecret`
+ * (the definition's), the Secret's `ca.crt`, `tls.crt` and `tls.key` are the `tls` when none is given.
  */
 export function resolveProviderSpec(
   input: unknown,
   type: ProviderType,
   extraFields: readonly string[],
+  tlsFromSecret = false,
 ): ResolvedSpec {
-  const { spec, problems } = resolveSpecCollecting(input, type, extraFields);
+  const { spec, problems } = resolveSpecCollecting(input, type, extraFields, tlsFromSecret);
   if (problems.length > 0) throw invalidSpec(type, problems.join('; '));
   return spec;
 }
@@ -226,6 +227,7 @@ export function resolveSpecCollecting(
   input: unknown,
   type: ProviderType,
   extraFields: readonly string[],
+  tlsFromSecret = false,
 ): SpecResolution {
   const schema = inputSchemaFor(extraFields);
   // jitless: a spec is parsed once per notifier, where compiling a fast path would cost more than it saves.
@@ -289,7 +291,7 @@ export function resolveSpecCollecting(
   assignTrimmed(resolved, 'password', fromSecret('password') ?? spec.password);
   assignTrimmed(resolved, 'proxy', fromSecret('proxy') ?? spec.proxy);
 
-  const tls = spec.tls ?? (providerCategoryOf(type) === 'commit-status' ? tlsFromSecret(secret) : undefined);
+  const tls = spec.tls ?? (tlsFromSecret ? secretTls(secret) : undefined);
   if (tls) resolved.tls = tls;
   else delete resolved.tls;
 
@@ -337,7 +339,7 @@ function assignTrimmed(target: Record<string, unknown>, key: string, value: stri
 }
 
 /** Commit-status types read TLS material from their main Secret (`ca.crt`, `tls.crt`, `tls.key`, legacy names). */
-function tlsFromSecret(secret: Record<string, string>): TlsOptions | undefined {
+function secretTls(secret: Record<string, string>): TlsOptions | undefined {
   const ca = secret['ca.crt'] ?? secret.caFile;
   const cert = secret['tls.crt'] ?? secret.certFile;
   const key = secret['tls.key'] ?? secret.keyFile;

@@ -2,12 +2,19 @@ import { createNotifierFactory } from '@notiflux/core';
 import { builtinProviders } from './builtin-providers.js';
 
 export { builtinProviders } from './builtin-providers.js';
+export { type BuiltinProviderType, fluxProviderTypes, type ProviderType } from './flux-provider-types.js';
 export {
   type ProviderCatalogEntry,
   type ProviderKind,
   type ProviderSdk,
   providerCatalog,
 } from './provider-catalog.js';
+export {
+  changeRequestProviderTypes,
+  commitStatusProviderTypes,
+  providerCategoryOf,
+  shouldDeliver,
+} from './provider-categories.js';
 
 /** The types `createNotifier` accepts out of the box. */
 export const providerTypes: readonly string[] = builtinProviders.map((definition) => definition.type);
@@ -31,12 +38,10 @@ export type {
   ProviderCategory,
   ProviderDefinition,
   ProviderSpec,
-  ProviderType,
   Severity,
   TlsOptions,
 } from '@notiflux/core';
 export {
-  commitStatusProviderTypes,
   createHttpDispatcher,
   defineProvider,
   EVENT_METADATA_PREFIX,
@@ -50,7 +55,6 @@ export {
   NotifierError,
   normalizeEventMetadata,
   parseEvent,
-  providerCategoryOf,
-  shouldDeliver,
+  shouldDeliverToCategory,
 } from '@notiflux/core';
 export { defaultCommitStatusId } from './git/commit-status-id.js';

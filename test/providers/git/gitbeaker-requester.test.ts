@@ -46,7 +46,6 @@ describe('gitbeaker requester', () => {
         },
         body: '{"state":"failed","target_url":"x"}',
         readResponse: true,
-        successStatuses: [304],
       },
     ]);
     expect(response).toEqual({

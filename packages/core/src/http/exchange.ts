@@ -29,65 +29,8 @@ export function exchange(
   bodyLimit: (status: number) => number,
 ): Promise<ExchangeResult> {
   return new Promise((resolve, reject) => {
-    let status = 0;
-    let headers: ExchangeResult['headers'] = {};
-    let limit = 0;
-    let size = 0;
-    const chunks: Buffer[] = [];
-    let controller: Dispatcher.DispatchController | undefined;
-    let settled = false;
-
-    const settle = (error: unknown, result?: ExchangeResult) => {
-      if (settled) return;
-      settled = true;
-      stopListening();
-      if (error === undefined && result) resolve(result);
-      else reject(error);
-    };
-    const stopListening = deadline.onAbort(() => {
-      const error = new Error('request aborted by the deadline');
-      if (controller) controller.abort(error);
-      settle(error);
-    });
-
-    const finish = () => {
-      const body = chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8');
-      settle(undefined, { status, headers, body });
-    };
-
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(started) {
-        controller = started;
-        if (settled) started.abort(new Error('request aborted by the deadline'));
-      },
-      onResponseStart(_controller, statusCode, responseHeaders) {
-        status = statusCode;
-        headers = responseHeaders as ExchangeResult['headers'];
-        limit = bodyLimit(statusCode);
-      },
-      onResponseData(dispatchController, chunk) {
-        // A body nobody reads is drained, so the connection can serve the next request.
-        if (limit === 0) return;
-        if (size + chunk.length <= limit) {
-          chunks.push(chunk);
-          size += chunk.length;
-          return;
-        }
-        // Past what the caller needs (a huge or endless error page): stop reading, and give up
-        // the connection rather than download the rest.
-        chunks.push(chunk.subarray(0, limit - size));
-        size = limit;
-        finish();
-        dispatchController.abort(new Error('response body longer than needed'));
-      },
-      onResponseEnd() {
-        finish();
-      },
-      onResponseError(_controller, error) {
-        settle(error);
-      },
-    };
-
+    const handler = new ExchangeHandler(resolve, reject, bodyLimit);
+    handler.listen(deadline);
     try {
       dispatcher.dispatch(
         {
@@ -100,7 +43,91 @@ export function exchange(
         handler,
       );
     } catch (error) {
-      settle(error);
+      handler.settle(error);
     }
   });
+}
+
+/**
+ * The handler of one exchange: a class rather than closures, since one is made per request and
+ * its methods are then shared.
+ */
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private headers: ExchangeResult['headers'] = {};
+  private limit = 0;
+  private size = 0;
+  private chunks: Buffer[] | undefined;
+  private controller: Dispatcher.DispatchController | undefined;
+  private settled = false;
+  private stopListening: (() => void) | undefined;
+
+  constructor(
+    private readonly resolve: (result: ExchangeResult) => void,
+    private readonly reject: (error: unknown) => void,
+    private readonly bodyLimit: (status: number) => number,
+  ) {}
+
+  listen(deadline: AbortSource): void {
+    this.stopListening = deadline.onAbort(() => {
+      const error = new Error('request aborted by the deadline');
+      this.controller?.abort(error);
+      this.settle(error);
+    });
+  }
+
+  settle(error: unknown, result?: ExchangeResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.stopListening?.();
+    if (error === undefined && result) this.resolve(result);
+    else this.reject(error);
+  }
+
+  private finish(): void {
+    const { chunks } = this;
+    const body = chunks === undefined ? '' : Buffer.concat(chunks).toString('utf8');
+    this.settle(undefined, { status: this.status, headers: this.headers, body });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.settled) controller.abort(new Error('request aborted by the deadline'));
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[]>,
+  ): void {
+    this.status = statusCode;
+    this.headers = headers as ExchangeResult['headers'];
+    this.limit = this.bodyLimit(statusCode);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    // A body nobody reads is drained, so the connection can serve the next request.
+    const { limit } = this;
+    if (limit === 0) return;
+    this.chunks ??= [];
+    if (this.size + chunk.length <= limit) {
+      this.chunks.push(chunk);
+      this.size += chunk.length;
+      return;
+    }
+    // Past what the caller needs (a huge or endless error page): stop reading, and give up
+    // the connection rather than download the rest.
+    this.chunks.push(chunk.subarray(0, limit - this.size));
+    this.size = limit;
+    this.finish();
+    controller.abort(new Error('response body longer than needed'));
+  }
+
+  onResponseEnd(): void {
+    this.finish();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.settle(error);
+  }
 }

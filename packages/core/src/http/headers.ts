@@ -26,6 +26,8 @@ export function hasHeader(headers: Record<string, string>, name: string): boolea
   return Object.keys(headers).some((key) => key.toLowerCase() === lower);
 }
 
+const ABOVE_LATIN1 = /[^\x00-\xff]/;
+
 /**
  * Header values as undici must be given them to send what Go's client sends: characters above
  * U+00FF (a controller named in Cyrillic) as their UTF-8 bytes, one byte per character, since
@@ -33,8 +35,9 @@ export function hasHeader(headers: Record<string, string>, name: string): boolea
  */
 export function wireHeaders(headers: Record<string, string>): Record<string, string> {
   let converted: Record<string, string> | undefined;
-  for (const [name, value] of Object.entries(headers)) {
-    if (!/[^\x00-\xff]/.test(value)) continue;
+  for (const name in headers) {
+    const value = headers[name] as string;
+    if (!ABOVE_LATIN1.test(value)) continue;
     converted ??= { ...headers };
     converted[name] = Buffer.from(value, 'utf8').toString('latin1');
   }

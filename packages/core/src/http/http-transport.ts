@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Deadline } from '../deadline.js';
+import type { ProviderHttpOptions } from '../define-provider.js';
 import { NotifierError, type NotifierErrorCode } from '../errors.js';
 import type { ResolvedSpec } from '../provider-spec.js';
 import type { ProviderType } from '../provider-types.js';
@@ -31,24 +32,19 @@ export interface HttpRequest {
   rejectReason?: (response: HttpResponse) => string | undefined;
   /** Read the response body and return it (for providers that use the answer). */
   readResponse?: boolean;
+  /**
+   * Statuses outside 2xx that this one request counts as answered, beside the definition's
+   * `http.successStatuses`: for a client that reads the service's own error body (a 4xx with a
+   * JSON reason) and decides itself.
+   */
+  successStatuses?: readonly number[];
   /** The URL's path and query are a credential (Slack or Discord webhooks): never show them. */
   secretPath?: boolean;
-  /** What `encode` shows as the body, when the real one carries a credential (a routing key). */
-  shownBody?: string;
-  /** `encode` shows the request as this transport (`otlp`: an OTLP/HTTP export) instead of `http`. */
-  encodedAs?: 'otlp';
   /**
    * Caps each attempt, within the post's deadline, where the service's own client does (Bitbucket
    * Server's: 15 s); an attempt that runs out is retried like a lost connection.
    */
   attemptTimeoutMs?: number;
-  /** Statuses outside 2xx that still mean success, where the service's client says so (GitLab: 304). */
-  successStatuses?: readonly number[];
-  /**
-   * Sent without the spec's `tls` (CA, client certificate), as upstream does for api.github.com:
-   * a custom CA replaces the system roots and would break a public service. `proxy` still applies.
-   */
-  withoutSpecTls?: boolean;
 }
 
 export interface HttpResponse {
@@ -79,6 +75,8 @@ export interface HttpTransportOptions {
   /** Where pools shared with other notifiers come from; the transport does not close them. */
   sharedDispatcher?: ((settings: ConnectionSettings) => Dispatcher | Promise<Dispatcher>) | undefined;
   onAttempt?: ((info: AttemptInfo) => void) | undefined;
+  /** The provider type's own options (its definition's `http`). */
+  provider?: ProviderHttpOptions | undefined;
 }
 
 /**
@@ -92,15 +90,21 @@ class PreparedRequest {
   readonly secretPath: boolean;
   readonly method: string;
   readonly body: string | Uint8Array | undefined;
+  readonly origin: string;
+  readonly path: string;
+  /** Sent without the spec's `tls`, as the provider's `http.withoutSpecTls` decides for this URL. */
+  readonly withoutSpecTls: boolean;
   private shown: string | undefined;
 
   constructor(
-    readonly origin: string,
-    readonly path: string,
+    target: ParsedTarget,
     readonly headers: Record<string, string>,
     private readonly request: HttpRequest,
     private readonly redactor: Redactor,
   ) {
+    this.origin = target.origin;
+    this.path = target.path;
+    this.withoutSpecTls = target.withoutSpecTls;
     this.wireHeaders = wireHeaders(headers);
     this.secretPath = request.secretPath ?? false;
     this.method = request.method;
@@ -120,6 +124,7 @@ interface ParsedTarget {
   origin: string;
   path: string;
   basicAuth: string | undefined;
+  withoutSpecTls: boolean;
 }
 
 interface ErrorDetails {
@@ -146,25 +151,36 @@ const RESPONSE_BODY_LIMIT = 4 * 1024 * 1024;
  */
 export class HttpTransport {
   private dispatcher: Promise<Dispatcher> | undefined;
-  /** The pool for `withoutSpecTls` requests, made on first use when the spec has `tls`. */
+  /** The pool for the provider's `withoutSpecTls` requests, made on first use when the spec has `tls`. */
   private dispatcherWithoutTls: Promise<Dispatcher> | undefined;
   private readonly ownsDispatcher: boolean;
   private lastTarget: ParsedTarget | undefined;
+  /** `dispatcher`, once it has resolved. */
+  private readyDispatcher: Dispatcher | undefined;
+  private readonly successStatuses: readonly number[];
 
   constructor(private readonly options: HttpTransportOptions) {
     this.ownsDispatcher = options.dispatcher === undefined && options.sharedDispatcher === undefined;
-    if (options.dispatcher) this.dispatcher = Promise.resolve(options.dispatcher);
+    if (options.dispatcher) {
+      this.dispatcher = Promise.resolve(options.dispatcher);
+      this.readyDispatcher = options.dispatcher;
+    }
+    this.successStatuses = options.provider?.successStatuses ?? [];
   }
 
   async send(request: HttpRequest, deadline: Deadline): Promise<HttpResponse> {
     const prepared = this.prepare(request);
     const { retry, type } = this.options.spec;
-    const dispatcher = await (request.withoutSpecTls ? this.getDispatcherWithoutTls() : this.getDispatcher());
+    // Once the pool is made, no wait for it: a post is a few microseconds of own work, and
+    // every promise hop shows.
+    const dispatcher =
+      (prepared.withoutSpecTls ? undefined : this.readyDispatcher) ??
+      (await (prepared.withoutSpecTls ? this.getDispatcherWithoutTls() : this.getDispatcher()));
     let last: Failure | undefined;
+    const { onAttempt } = this.options;
 
     for (let attempt = 1; ; attempt++) {
-      const started = performance.now();
-      const { onAttempt } = this.options;
+      const started = onAttempt ? performance.now() : 0;
       const report = (extra: Partial<AttemptInfo>) =>
         onAttempt?.({
           providerType: type,
@@ -220,7 +236,16 @@ export class HttpTransport {
    * spec's proxy and TLS), for SDK clients that should share it.
    */
   getDispatcher(): Promise<Dispatcher> {
-    this.dispatcher ??= this.pool({ proxy: this.options.spec.proxy, tls: this.options.spec.tls });
+    if (!this.dispatcher) {
+      const pool = this.pool({ proxy: this.options.spec.proxy, tls: this.options.spec.tls });
+      this.dispatcher = pool;
+      pool.then(
+        (made) => {
+          if (this.dispatcher === pool) this.readyDispatcher = made;
+        },
+        () => {},
+      );
+    }
     return this.dispatcher;
   }
 
@@ -238,6 +263,7 @@ export class HttpTransport {
   async close(): Promise<void> {
     const pools = [this.dispatcher, this.dispatcherWithoutTls];
     this.dispatcher = undefined;
+    this.readyDispatcher = undefined;
     this.dispatcherWithoutTls = undefined;
     if (!this.ownsDispatcher) return;
     await Promise.all(pools.map(async (pool) => (await pool)?.close()));
@@ -250,15 +276,28 @@ export class HttpTransport {
     if (target.basicAuth && !hasHeader(headers, 'authorization')) {
       headers = mergeHeaders(headers, { Authorization: target.basicAuth });
     }
-    return new PreparedRequest(target.origin, target.path, headers, request, this.options.redactor);
+    return new PreparedRequest(target, headers, request, this.options.redactor);
   }
 
   private parseTarget(address: string): ParsedTarget {
     if (this.lastTarget?.url === address) return this.lastTarget;
     const url = new URL(address);
-    const basicAuth = basicAuthFromUserinfo(url);
-    this.lastTarget = { url: address, origin: url.origin, path: `${url.pathname}${url.search}`, basicAuth };
+    this.lastTarget = {
+      url: address,
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      basicAuth: basicAuthFromUserinfo(url),
+      withoutSpecTls: this.options.provider?.withoutSpecTls?.(url) ?? false,
+    };
     return this.lastTarget;
+  }
+
+  private isSuccess(status: number, request: HttpRequest): boolean {
+    return (
+      (status >= 200 && status < 300) ||
+      this.successStatuses.includes(status) ||
+      (request.successStatuses?.includes(status) ?? false)
+    );
   }
 
   private async attempt(
@@ -288,7 +327,8 @@ export class HttpTransport {
           body: prepared.body,
         },
         window ?? deadline,
-        (status) => (isSuccess(status, request) ? (mustRead ? RESPONSE_BODY_LIMIT : 0) : ERROR_BODY_LIMIT),
+        (status) =>
+          this.isSuccess(status, request) ? (mustRead ? RESPONSE_BODY_LIMIT : 0) : ERROR_BODY_LIMIT,
       );
     } catch (error) {
       if (window?.expired && !deadline.abortedBy) {
@@ -303,7 +343,7 @@ export class HttpTransport {
     }
     const { status } = answer;
 
-    if (isSuccess(status, request)) {
+    if (this.isSuccess(status, request)) {
       const response: HttpResponse = answer;
       const reason = request.rejectReason?.(response);
       if (reason !== undefined) {
@@ -407,10 +447,6 @@ export class HttpTransport {
       cause: options.cause instanceof NotifierError ? options.cause : redactor.error(options.cause),
     });
   }
-}
-
-function isSuccess(status: number, request: HttpRequest): boolean {
-  return (status >= 200 && status < 300) || (request.successStatuses?.includes(status) ?? false);
 }
 
 /** The values of the request's credential headers, and the credential after an auth scheme. */

@@ -17,14 +17,23 @@ export function encodeGenericRequest(
   spec: { type: ProviderType; address: string; headers: Record<string, string> },
   body: string = encodeFluxEventJson(event),
 ): HttpRequest {
-  const component = hasHeader(spec.headers, 'Gotk-Component')
-    ? event.reportingController
-    : headerValueFromEvent('reportingController', 'Gotk-Component', event.reportingController, spec.type);
+  const userHeaders = !isEmpty(spec.headers);
+  const component =
+    userHeaders && hasHeader(spec.headers, 'Gotk-Component')
+      ? event.reportingController
+      : headerValueFromEvent('reportingController', 'Gotk-Component', event.reportingController, spec.type);
+  const own = { 'Content-Type': 'application/json', 'Gotk-Component': component };
   return {
     transport: 'http',
     method: 'POST',
     url: spec.address,
-    headers: mergeHeaders({ 'Content-Type': 'application/json', 'Gotk-Component': component }, spec.headers),
+    // Most specs have no headers of their own: skip the merge on the hot path.
+    headers: userHeaders ? mergeHeaders(own, spec.headers) : own,
     body,
   };
+}
+
+function isEmpty(headers: Record<string, string>): boolean {
+  for (const _name in headers) return false;
+  return true;
 }

@@ -4,7 +4,7 @@
  * dispatcher, onAttempt, redaction: docs/design/sdk-slot.md) instead of Gitbeaker's own fetch
  * loop and rate limiter.
  */
-import { type ProviderSdk, type SendHttp, transportFetch } from '@notiflux/core';
+import { type ProviderHttpOptions, type ProviderSdk, type SendHttp, transportFetch } from '@notiflux/core';
 
 export type GitbeakerModule = typeof import('@gitbeaker/rest');
 
@@ -68,14 +68,16 @@ function flatHeaders(headers: Headers): Record<string, string> {
   return flat;
 }
 
+/** The GitLab types' transport options: GitLab's Go client, which they follow, counts 304 as success. */
+export const gitbeakerHttpOptions: ProviderHttpOptions = { successStatuses: [304] };
+
 /**
  * A Gitbeaker `requesterFn` sending through the core transport's fetch. Non-2xx answers and
  * transport failures are the transport's NotifierErrors, thrown as they are; a JSON body is
  * parsed, else kept as text.
  */
 export function requesterThroughTransport(send: SendHttp) {
-  // GitLab's Go client, which the gitlab types follow, counts 304 as success.
-  const fetchThroughTransport = transportFetch(send, (request) => ({ ...request, successStatuses: [304] }));
+  const fetchThroughTransport = transportFetch(send);
   return (service: ServiceOptions) => {
     const request =
       (method: string) =>

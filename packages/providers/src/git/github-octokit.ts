@@ -6,6 +6,7 @@
 import {
   bearerAuth,
   NotifierError,
+  type ProviderHttpOptions,
   type ProviderSdk,
   type ProviderType,
   rewordError,
@@ -90,17 +91,23 @@ function isJson(text: string): boolean {
   }
 }
 
+const githubPublicApiOrigin = new URL(GITHUB_PUBLIC_API_BASE).origin;
+
+/**
+ * The GitHub types' transport options. As upstream, the spec's tls (a CA that replaces the
+ * system roots, a client certificate) is for GitHub Enterprise; github.com's API is reached as
+ * upstream reaches it, without.
+ */
+export const githubHttpOptions: ProviderHttpOptions = {
+  withoutSpecTls: (url) => url.origin === githubPublicApiOrigin,
+};
+
 /** An Octokit for one post: Bearer auth as upstream, HTTP through the notifier's transport. */
 export function createOctokit(
   module: OctokitModule,
   options: { apiBaseUrl: string; token: string; send: SendHttp },
 ): Octokit {
-  // As upstream, the spec's tls (a CA that replaces the system roots, a client certificate)
-  // is for GitHub Enterprise; github.com's API is reached as upstream reaches it, without.
-  const send: SendHttp =
-    options.apiBaseUrl === GITHUB_PUBLIC_API_BASE
-      ? (request) => options.send({ ...request, withoutSpecTls: true })
-      : options.send;
+  const { send } = options;
   return new module.Octokit({
     baseUrl: options.apiBaseUrl.replace(/\/$/, ''),
     userAgent: 'notiflux',

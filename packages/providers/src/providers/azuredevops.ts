@@ -31,6 +31,8 @@ const GENRE = 'fluxcd';
 
 export const azuredevopsProvider = defineProvider({
   type: TYPE,
+  category: 'commit-status',
+  tlsFromSecret: true,
   spec: {
     token: z.string({ error: NO_TOKEN }).min(1, NO_TOKEN),
     address: requiredString(

@@ -23,6 +23,8 @@ import { parseGitAddress, splitRepositoryId } from '../git/repository-address.js
 
 export const bitbucketProvider = defineProvider({
   type: 'bitbucket',
+  category: 'commit-status',
+  tlsFromSecret: true,
   spec: {
     address: requiredString('the repository URL, https://bitbucket.org/<workspace>/<repo>'),
     // `<username>:<app password>` or `<email>:<API token>`.

@@ -35,6 +35,8 @@ const TYPE = 'bitbucketserver';
 
 export const bitbucketserverProvider = defineProvider({
   type: TYPE,
+  category: 'commit-status',
+  tlsFromSecret: true,
   spec: {
     address: requiredString('the HTTP(S) clone URL, https://<host>[/<context>]/scm/<PROJECT>/<repo>.git'),
   },

@@ -17,6 +17,7 @@ import { encodeGenericRequest } from '../formatting/forwarder-request.js';
 
 export const genericHmacProvider = defineProvider({
   type: 'generic-hmac',
+  category: 'generic',
   spec: {
     address: httpAddress,
     token: requiredString('the HMAC key'),

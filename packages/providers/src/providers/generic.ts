@@ -7,6 +7,7 @@ import { encodeGenericRequest } from '../formatting/forwarder-request.js';
 
 export const genericProvider = defineProvider({
   type: 'generic',
+  category: 'generic',
   spec: { address: httpAddress },
   encode: (event, spec) => [encodeGenericRequest(event, spec)],
 });

@@ -24,6 +24,8 @@ import { parseJsonAnswer } from '../git/json-answer.js';
 
 export const giteaProvider = defineProvider({
   type: 'gitea',
+  category: 'commit-status',
+  tlsFromSecret: true,
   spec: { address: requiredString('the repository URL, https://<gitea-host>/<owner>/<repo>') },
   validate: (spec) => emptyCommitStatusProblem(spec) ?? validateGiteaSpec(spec),
   encode: (event, spec) => {

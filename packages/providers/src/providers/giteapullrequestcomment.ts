@@ -98,6 +98,7 @@ interface ListedGiteaComment {
 
 export const giteapullrequestcommentProvider = defineProvider({
   type: TYPE,
+  category: 'change-request',
   spec: { address: requiredString('the repository URL, https://<gitea-host>/<owner>/<repo>') },
   validate(spec) {
     if (!spec.provider.uid) return 'provider.uid: provider UID cannot be empty';

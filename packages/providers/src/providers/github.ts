@@ -20,6 +20,7 @@ import {
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
+  githubHttpOptions,
   type OctokitModule,
   octokitSdk,
   resolveGitHubToken,
@@ -96,6 +97,9 @@ type GitHubConfig = ResolvedSpec & { address: string };
 
 export const githubProvider = defineProvider({
   type: 'github',
+  category: 'commit-status',
+  tlsFromSecret: true,
+  http: githubHttpOptions,
   spec: githubSpec,
   publicSecretKeys: GITHUB_APP_PUBLIC_SECRET_KEYS,
   validate: (spec) => emptyCommitStatusProblem(spec) ?? validateGitHubSpec(spec),

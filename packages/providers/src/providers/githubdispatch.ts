@@ -19,6 +19,7 @@ import {
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
+  githubHttpOptions,
   type OctokitModule,
   octokitSdk,
   resolveGitHubToken,
@@ -49,6 +50,7 @@ type GitHubDispatchConfig = ResolvedSpec & { address: string };
 
 export const githubdispatchProvider = defineProvider({
   type: 'githubdispatch',
+  http: githubHttpOptions,
   spec: githubDispatchSpec,
   publicSecretKeys: GITHUB_APP_PUBLIC_SECRET_KEYS,
   validate: validateGitHubSpec,

@@ -27,6 +27,7 @@ import {
   createOctokit,
   GITHUB_HEADERS,
   githubCall,
+  githubHttpOptions,
   type OctokitModule,
   octokitSdk,
   resolveGitHubToken,
@@ -67,6 +68,8 @@ type GitHubCommentConfig = ResolvedSpec & { address: string };
 
 export const githubpullrequestcommentProvider = defineProvider({
   type: TYPE,
+  category: 'change-request',
+  http: githubHttpOptions,
   spec: githubPullRequestCommentSpec,
   publicSecretKeys: GITHUB_APP_PUBLIC_SECRET_KEYS,
   validate(spec) {

@@ -14,7 +14,12 @@ import {
 import { commitStatusFor } from '../git/commit-status.js';
 import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
 import { gitEventError, prefixError } from '../git/git-errors.js';
-import { type GitbeakerModule, gitbeakerOptions, gitbeakerSdk } from '../git/gitbeaker-requester.js';
+import {
+  type GitbeakerModule,
+  gitbeakerHttpOptions,
+  gitbeakerOptions,
+  gitbeakerSdk,
+} from '../git/gitbeaker-requester.js';
 import { gitlabHeaders, gitlabProjectOf, gitlabToken, validateGitLabSpec } from '../git/gitlab-project.js';
 import { notAList } from '../git/json-answer.js';
 
@@ -88,6 +93,9 @@ type GitLabConfig = ResolvedSpec & { address: string };
 
 export const gitlabProvider = defineProvider({
   type: TYPE,
+  category: 'commit-status',
+  tlsFromSecret: true,
+  http: gitbeakerHttpOptions,
   spec: { address: requiredString('the project URL, https://gitlab.com/<group>/<project>') },
   validate: (spec) => validateGitLabSpec(spec) ?? emptyCommitStatusProblem(spec),
   encode(event, spec): HttpRequest[] {

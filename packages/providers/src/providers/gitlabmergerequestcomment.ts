@@ -22,7 +22,12 @@ import {
 } from '../git/change-request-comment.js';
 import { rememberAuthor, rememberedAuthor } from '../git/comment-author.js';
 import { prefixError } from '../git/git-errors.js';
-import { type GitbeakerModule, gitbeakerOptions, gitbeakerSdk } from '../git/gitbeaker-requester.js';
+import {
+  type GitbeakerModule,
+  gitbeakerHttpOptions,
+  gitbeakerOptions,
+  gitbeakerSdk,
+} from '../git/gitbeaker-requester.js';
 import { gitlabHeaders, gitlabProjectOf, gitlabToken, validateGitLabSpec } from '../git/gitlab-project.js';
 import { notAList } from '../git/json-answer.js';
 
@@ -52,6 +57,8 @@ type GitLabCommentConfig = ResolvedSpec & { address: string };
 
 export const gitlabmergerequestcommentProvider = defineProvider({
   type: TYPE,
+  category: 'change-request',
+  http: gitbeakerHttpOptions,
   spec: { address: requiredString('the project URL, https://gitlab.com/<group>/<project>') },
   validate(spec) {
     if (!spec.provider.uid) return 'provider.uid: provider UID cannot be empty';

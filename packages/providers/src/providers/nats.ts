@@ -54,6 +54,11 @@ export const natsProvider = defineProvider({
   type: 'nats',
   spec: { address: natsAddress, channel: natsSubject, secret: natsSecret },
   encode: (event, spec) => [encodeNatsMessage(event, spec)],
+  // The server is an address: shown without its credentials (its userinfo).
+  show: (message, shown, { address }) =>
+    message.transport === 'nats' && shown.transport === 'nats'
+      ? { ...shown, server: address(message.server) }
+      : shown,
   connect: (spec, context) => openNatsPublisher(spec, context),
 });
 

@@ -80,12 +80,19 @@ export const otelProvider = defineProvider({
     if (SKIPPED_KINDS.has(event.involvedObject.kind)) return [];
     return [encodeOtelRequest(event, spec)];
   },
+  // The protobuf on the wire is shown in its OTLP/JSON form.
+  show: (_message, shown, { event, spec }) =>
+    shown.transport === 'http'
+      ? {
+          transport: 'otlp',
+          url: shown.url,
+          headers: shown.headers,
+          body: stringifyLikeGo(encodeOtlpTraceRequest(event, spec.provider)),
+        }
+      : shown,
 });
 
-/**
- * The OTLP/HTTP export for one event: protobuf on the wire, its OTLP/JSON form as what `encode`
- * shows (`transport: 'otlp'`).
- */
+/** The OTLP/HTTP export for one event: protobuf on the wire (`encode` shows its OTLP/JSON form). */
 export function encodeOtelRequest(
   event: Event,
   spec: OtelSpecFields,
@@ -106,8 +113,6 @@ export function encodeOtelRequest(
     url,
     headers,
     body: encodeOtlpTraceProtobuf(request),
-    shownBody: stringifyLikeGo(request),
-    encodedAs: 'otlp',
   };
 }
 

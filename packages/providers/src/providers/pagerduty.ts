@@ -30,6 +30,13 @@ export const pagerdutyProvider = defineProvider({
   // The routing key is the credential: hidden in errors, onAttempt and encode.
   secretFields: ['channel'],
   encode: (event, spec) => encodePagerdutyRequests(event, spec),
+  // Both bodies start with the routing key, which `encode` shows redacted.
+  show(_message, shown, { spec }) {
+    const sent = `{"routing_key":${stringifyLikeGo(spec.channel)}`;
+    if (shown.transport !== 'http' || !shown.body.startsWith(sent)) return shown;
+    // Written out, not via stringifyLikeGo, which would escape the `<>` of the marker.
+    return { ...shown, body: `{"routing_key":"${REDACTED}"${shown.body.slice(sent.length)}` };
+  },
   async send(event, context) {
     const [alert, change] = encodePagerdutyRequests(event, context.spec);
     if (alert) await sendLabelled(alert, 'failed sending event', context.http);
@@ -209,11 +216,6 @@ function pagerdutyRequest(
     // The user's headers are sent too, but never replace Content-Type.
     headers,
     body: stringifyLikeGo(body),
-    // Written out, not via stringifyLikeGo, which would escape the `<>` of the marker.
-    shownBody: stringifyLikeGo({ ...body, routing_key: '' }).replace(
-      '"routing_key":""',
-      `"routing_key":"${REDACTED}"`,
-    ),
   });
 }
 

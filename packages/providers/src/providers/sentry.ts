@@ -38,6 +38,11 @@ export const sentryProvider = defineProvider({
     if (!item) return [];
     return [{ transport: 'sentry', dsn: spec.address, body: JSON.stringify(item.payload) }];
   },
+  // The DSN is an address: shown without its keys (its userinfo).
+  show: (message, shown, { address }) =>
+    message.transport === 'sentry' && shown.transport === 'sentry'
+      ? { ...shown, dsn: address(message.dsn) }
+      : shown,
   sdk: { package: '@sentry/node', load: (): Promise<SentryModule> => import('@sentry/node') },
   // The client holds the SDK's state between posts (rate-limit windows, its queue): a connection.
   connect: async (spec, context) => {

@@ -1,0 +1,41 @@
+/** Every provider type of Flux's notification-controller (v1beta3 enum). */
+export const fluxProviderTypes = [
+  'generic',
+  'generic-hmac',
+  'slack',
+  'discord',
+  'msteams',
+  'rocket',
+  'googlechat',
+  'webex',
+  'telegram',
+  'lark',
+  'matrix',
+  'zulip',
+  'zoom',
+  'sentry',
+  'otel',
+  'opsgenie',
+  'pagerduty',
+  'alertmanager',
+  'grafana',
+  'datadog',
+  'incident.io',
+  'azureeventhub',
+  'googlepubsub',
+  'nats',
+  'github',
+  'githubdispatch',
+  'githubpullrequestcomment',
+  'gitlab',
+  'gitlabmergerequestcomment',
+  'gitea',
+  'giteapullrequestcomment',
+  'bitbucket',
+  'bitbucketserver',
+  'azuredevops',
+] as const;
+
+export type BuiltinProviderType = (typeof fluxProviderTypes)[number];
+/** A built-in type (offered by editors), or the type of a provider registered with `defineProvider`. */
+export type ProviderType = BuiltinProviderType | (string & {});
