@@ -1,11 +1,11 @@
 import type { Dispatcher } from 'undici';
-import type { z } from 'zod';
 import type { Deadline } from './deadline.js';
 import type { Event } from './event.js';
 import type { AttemptInfo, HttpRequest, HttpResponse } from './http/http-transport.js';
 import type { ResolvedSpec } from './provider-spec.js';
 import type { ProviderType } from './provider-types.js';
 import type { Redactor } from './redaction.js';
+import type { ShapeOutput, SpecShape } from './spec-field.js';
 
 /** What `encode` shows for one request or message `post` would send (secrets redacted). */
 export type EncodedMessage =
@@ -25,12 +25,9 @@ export type EncodedMessage =
 /** A provider's output: HTTP requests (sent by the core transport) or messages for its own connection. */
 export type OutgoingMessage = HttpRequest | Exclude<EncodedMessage, { transport: 'http' }>;
 
-/** The resolved spec plus the provider's own fields, as its schema parsed them. */
-export type ProviderConfig<Shape extends z.ZodRawShape = Record<never, never>> = Omit<
-  ResolvedSpec,
-  keyof Shape
-> &
-  z.output<z.ZodObject<Shape>>;
+/** The resolved spec plus the provider's own fields, as its `spec` fields parsed them. */
+export type ProviderConfig<Shape extends SpecShape = Record<never, never>> = Omit<ResolvedSpec, keyof Shape> &
+  ShapeOutput<Shape>;
 
 /** A live connection of a non-HTTP provider (a broker client, an SDK client). */
 export interface ProviderConnection {
@@ -57,10 +54,14 @@ export interface ConnectContext {
   onAttempt: ((info: AttemptInfo) => void) | undefined;
 }
 
-export interface ProviderDefinition<Shape extends z.ZodRawShape = Record<never, never>> {
-  type: ProviderType;
+export interface ProviderDefinition<
+  Shape extends SpecShape = Record<never, never>,
+  Type extends ProviderType = ProviderType,
+  Alias extends string = string,
+> {
+  type: Type;
   /** Other spellings accepted for `type` (`incidentio`). */
-  aliases?: readonly string[];
+  aliases?: readonly Alias[];
   /**
    * This type's fields and requirements, checked against the resolved spec at `createNotifier`
    * (e.g. `{ address: httpAddress, token: requiredString('the HMAC key') }`). Fields the common
@@ -97,12 +98,14 @@ export interface ProviderDefinition<Shape extends z.ZodRawShape = Record<never, 
 }
 
 /** Declares a provider type: identity at the top, then spec, encode and send. */
-export function defineProvider<Shape extends z.ZodRawShape = Record<never, never>>(
-  definition: ProviderDefinition<Shape>,
-): ProviderDefinition<Shape> {
+export function defineProvider<
+  const Type extends ProviderType,
+  Shape extends SpecShape = Record<never, never>,
+  const Alias extends string = never,
+>(definition: ProviderDefinition<Shape, Type, Alias>): ProviderDefinition<Shape, Type, Alias> {
   return definition;
 }
 
 // Definitions are stored without their precise shape.
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of any shape
-export type AnyProviderDefinition = ProviderDefinition<any>;
+export type AnyProviderDefinition = ProviderDefinition<any, ProviderType, string>;

@@ -10,6 +10,7 @@ import {
   type Dispatcher,
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   type HttpResponse,
   importOptionalPeer,
@@ -21,15 +22,14 @@ import {
   rewordError,
 } from '@notiflux/core';
 import type { NodeClient } from '@sentry/node';
-import { z } from 'zod';
 import { sortedMetadata } from '../formatting/sorted-metadata.js';
 
 const TYPE = 'sentry';
 
 /** The DSN in `address`, checked by both the Go SDK's rules and the Node SDK's. */
-const sentryDsn = z.string({ error: 'DSN cannot be empty' }).superRefine((value, context) => {
+const sentryDsn = field.string('DSN cannot be empty').check((value) => {
   const parsed = parseSentryDsn(value);
-  if (typeof parsed === 'string') context.addIssue({ code: 'custom', message: parsed });
+  return typeof parsed === 'string' ? parsed : undefined;
 });
 
 export const sentryProvider = defineProvider({
