@@ -12,12 +12,12 @@ import {
   issueLines,
   number,
   object,
+  ofType,
   parseShape,
   type SpecIssue,
   type SpecShape,
   string,
   stringRecord,
-  valueOf,
 } from './spec-field.js';
 
 export interface TlsOptions {
@@ -156,7 +156,7 @@ const specFields = {
     )
     .optional(),
   // An empty string is refused by the commit-status types, each at its place in upstream's order.
-  commitStatus: valueOf(isStringOrFunction, 'must be a string or a function').optional(),
+  commitStatus: ofType(isStringOrFunction, 'must be a string or a function').optional(),
   provider: object(
     { uid: optionalString, name: optionalString, namespace: optionalString },
     { unknownKeys: 'strict' },

@@ -214,7 +214,7 @@ export function oneOf<const Values extends readonly string[]>(
 }
 
 /** A value of a type told by `isType`, e.g. a string or a function. */
-export function valueOf<T>(isType: (value: unknown) => value is T, message: string): SpecField<T> {
+export function ofType<T>(isType: (value: unknown) => value is T, message: string): SpecField<T> {
   return new SpecField(typed(isType, message), 'required', false);
 }
 
@@ -311,4 +311,4 @@ export function issueLines(issues: readonly SpecIssue[]): string[] {
 }
 
 /** The builders, as one name to import: `field.string('required: the room').minLength(1, …)`. */
-export const field = { string, number, oneOf, valueOf, any: anyValue, record: stringRecord, object } as const;
+export const field = { string, number, oneOf, ofType, any: anyValue, record: stringRecord, object } as const;
