@@ -2,10 +2,10 @@ import type { Dispatcher } from 'undici';
 import type { Deadline } from './deadline.js';
 import type { Event } from './event.js';
 import type { AttemptInfo, HttpRequest, HttpResponse } from './http/http-transport.js';
-import type { ResolvedSpec } from './provider-spec.js';
+import type { ProviderSpec, ResolvedSpec, SecretSuppliedField } from './provider-spec.js';
 import type { ProviderType } from './provider-types.js';
 import type { Redactor } from './redaction.js';
-import type { ShapeOutput, SpecShape } from './spec-field.js';
+import type { FieldInput, ShapeOutput, SpecField, SpecShape } from './spec-field.js';
 
 /** What `encode` shows for one request or message `post` would send (secrets redacted). */
 export type EncodedMessage =
@@ -105,6 +105,36 @@ export function defineProvider<
 >(definition: ProviderDefinition<Shape, Type, Alias>): ProviderDefinition<Shape, Type, Alias> {
   return definition;
 }
+
+/** The fields of a shape the caller must give: required ones that no Secret may supply. */
+type RequiredInputKeys<Shape extends SpecShape> = {
+  [K in keyof Shape]: K extends SecretSuppliedField
+    ? never
+    : Shape[K] extends SpecField<infer _Output, infer _Input, false>
+      ? K
+      : never;
+}[keyof Shape];
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/**
+ * The spec a caller writes for a definition: the common `ProviderSpec` fields, `type` (or one of
+ * its aliases), and the definition's own fields. A field the definition requires is required
+ * here too unless a Flux Secret may supply it (`address`, `token`, `username`, `password`,
+ * `proxy`, `headers`): then leaving it out still compiles, and `createNotifier` tells at run time
+ * when neither the spec nor its `secret` has it.
+ */
+export type ProviderSpecOf<Definition> =
+  Definition extends ProviderDefinition<infer Shape, infer Type, infer Alias>
+    ? SpecWithShape<Shape, Type | Alias>
+    : never;
+
+/** `ProviderSpecOf` for one `type` value and a definition's shape. */
+export type SpecWithShape<Shape extends SpecShape, Type extends ProviderType> = Simplify<
+  Omit<ProviderSpec, 'type' | keyof Shape> & { type: Type } & {
+    [K in Exclude<keyof Shape, RequiredInputKeys<Shape>>]?: FieldInput<Shape[K]>;
+  } & { [K in RequiredInputKeys<Shape>]: FieldInput<Shape[K]> }
+>;
 
 // Definitions are stored without their precise shape.
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of any shape

@@ -9,7 +9,9 @@ export type {
   ProviderConfig,
   ProviderConnection,
   ProviderDefinition,
+  ProviderSpecOf,
   SendContext,
+  SpecWithShape,
 } from './define-provider.js';
 export { defineProvider } from './define-provider.js';
 export { hasChangeRequestKey, hasCommitKey, isCommitStatusUpdate, shouldDeliver } from './delivery-rules.js';
@@ -45,6 +47,7 @@ export type {
   ProviderSpec,
   ResolvedSpec,
   RetryOptions,
+  SecretSuppliedField,
   TlsOptions,
 } from './provider-spec.js';
 export {

@@ -190,20 +190,18 @@ export const resolvedSpecShape = {
 } satisfies SpecShape;
 
 /**
- * Spec fields a Flux Secret may supply, or that resolution always fills: a type that needs one
- * still lets the caller leave it out of the spec (the Secret has it), so its spec type keeps it
- * optional.
+ * Spec fields a Flux Secret may supply (see `resolveProviderSpec`), or that resolution always
+ * fills: a type that needs one still lets the caller leave it out of the spec, since the Secret
+ * may hold it, so typed specs keep these optional.
  */
-export const SECRET_SUPPLIED_FIELDS = [
-  'address',
-  'token',
-  'username',
-  'password',
-  'proxy',
-  'headers',
-  'secret',
-] as const;
-export type SecretSuppliedField = (typeof SECRET_SUPPLIED_FIELDS)[number];
+export type SecretSuppliedField =
+  | 'address'
+  | 'token'
+  | 'username'
+  | 'password'
+  | 'proxy'
+  | 'headers'
+  | 'secret';
 
 export function isHttpUrl(value: string): boolean {
   try {
