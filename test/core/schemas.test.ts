@@ -1,19 +1,12 @@
 import { isNotifierError, parseEvent, resolveProviderSpec } from '@notiflux/core';
 import { eventSchema, providerSpecSchema } from '@notiflux/core/schemas';
 import { describe, expect, it } from 'vitest';
+import { sampleEvent } from '../support/sample-events.js';
 
 // The zod schemas of `@notiflux/core/schemas` are for callers; notiflux checks with its own
 // field descriptions. Both must give the same verdict on every input.
 
-const event = {
-  involvedObject: { kind: 'GitRepository', name: 'podinfo', namespace: 'flux-system' },
-  severity: 'info',
-  timestamp: '2026-01-02T03:04:05Z',
-  message: 'm',
-  reason: 'r',
-  metadata: { revision: 'main@sha1:abc' },
-  reportingController: 'source-controller',
-};
+const event = { ...sampleEvent, metadata: { revision: 'main@sha1:abc' } };
 
 class EventLike {
   involvedObject = { kind: 'Kustomization', name: 'apps' };
