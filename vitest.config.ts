@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against the TypeScript sources, so `pnpm test` needs no build first.
     alias: [
       { find: /^@notiflux\/core$/, replacement: source('./packages/core/src/index.ts') },
+      { find: /^@notiflux\/core\/schemas$/, replacement: source('./packages/core/src/schemas.ts') },
       { find: /^@notiflux\/hmac$/, replacement: source('./packages/hmac/src/index.ts') },
       { find: /^@notiflux\/providers$/, replacement: source('./packages/providers/src/index.ts') },
       { find: /^@notiflux\/dispatch$/, replacement: source('./packages/dispatch/src/index.ts') },

@@ -1,8 +1,9 @@
 // Run in a fresh process by run.mjs: requires the CommonJS build of @notiflux/providers, creates
 // a notifier of every type, and prints (as JSON) the files of undici or of a vendor SDK that
-// this loaded. createNotifier must not load them: they are loaded on first use only.
+// this loaded. createNotifier must not load them: they are loaded on first use only (zod: never,
+// only `@notiflux/core/schemas` loads it).
 const heavyPackage =
-  /[\\/]node_modules[\\/]((?:@slack[\\/]web-api|@octokit[\\/][^\\/]+|@gitbeaker[\\/][^\\/]+|@google-cloud[\\/][^\\/]+|@nats-io[\\/][^\\/]+|@azure[\\/][^\\/]+|@sentry[\\/][^\\/]+|undici|nats|yaml))[\\/]/;
+  /[\\/]node_modules[\\/]((?:@slack[\\/]web-api|@octokit[\\/][^\\/]+|@gitbeaker[\\/][^\\/]+|@google-cloud[\\/][^\\/]+|@nats-io[\\/][^\\/]+|@azure[\\/][^\\/]+|@sentry[\\/][^\\/]+|undici|nats|yaml|zod))[\\/]/;
 
 async function main() {
   // The sample specs are ESM (and import nothing), so they are the one thing loaded with import().

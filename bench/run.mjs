@@ -114,10 +114,10 @@ async function reportStartup() {
   console.log(
     `\n  modules loaded by require('@notiflux/providers') + createNotifier(${loaded.types.join(', ')}):`,
   );
-  if (loaded.packages.length === 0) console.log('    no SDK or undici loaded');
+  if (loaded.packages.length === 0) console.log('    no SDK, undici or zod loaded');
   for (const { root, files } of loaded.packages) console.log(`    LOADED ${root} (${files} files)`);
   verdicts.push({
-    label: 'no SDK or undici loaded by createNotifier',
+    label: 'no SDK, undici or zod loaded by createNotifier',
     met: loaded.packages.length === 0,
     detail: loaded.packages.length === 0 ? 'none loaded' : `${loaded.packages.length} package(s) loaded`,
   });

@@ -1,5 +1,6 @@
+import { parseEvent } from '@notiflux/core';
+import { eventSchema } from '@notiflux/core/schemas';
 import { describe, expect, it } from 'vitest';
-import { eventSchema, parseEvent } from '../../packages/core/src/event.js';
 
 // parseEvent copies a plain valid event without zod; whatever it returns must be exactly what
 // the schema returns, key for key (including keys given as undefined).

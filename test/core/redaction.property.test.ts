@@ -1,5 +1,5 @@
 import { type Event, encodeFluxEventJson, NotifierError } from '@notiflux/core';
-import { createNotifier } from '@notiflux/providers';
+import { createNotifier, createNotifierFromAnySpec } from '@notiflux/providers';
 import fc from 'fast-check';
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -94,7 +94,7 @@ describe('secrets never leak (property)', () => {
         for (const spec of specs) {
           let caught: unknown;
           try {
-            createNotifier(spec);
+            createNotifierFromAnySpec(spec);
           } catch (error) {
             caught = error;
           }

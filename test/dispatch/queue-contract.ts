@@ -5,7 +5,7 @@ import type {
   QueueOptions,
   QueueWorker,
 } from '@notiflux/dispatch';
-import { createNotifier, type Event, type Notifier } from '@notiflux/providers';
+import { createNotifierFromAnySpec, type Event, type Notifier } from '@notiflux/providers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type RecordedRequest,
@@ -101,7 +101,7 @@ export class QueueHarness {
     const { name, type } = delivery.provider;
     let notifier = this.notifiers.get(name);
     if (notifier === undefined) {
-      notifier = createNotifier({
+      notifier = createNotifierFromAnySpec({
         type,
         address: `${this.server.url}/${name}`,
         // Only queue-level attempts here: each post is one HTTP request.

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import dns from 'node:dns';
 import net from 'node:net';
 import { type Event, encodeFluxEventJson } from '@notiflux/core';
-import { NotifierError, type ProviderSpec } from '@notiflux/providers';
+import { NotifierError, type ProviderSpec, type ProviderSpecFor } from '@notiflux/providers';
 import {
   encodeGooglePubSubMessage,
   googlePubSubTopicName,
@@ -49,7 +49,7 @@ async function freshTopic(): Promise<{ topic: string; subscription: string }> {
   return { topic, subscription };
 }
 
-function pubsubNotifier(spec: Omit<ProviderSpec, 'type'>) {
+function pubsubNotifier(spec: Omit<ProviderSpecFor<'googlepubsub'>, 'type'>) {
   return notifier({ type: 'googlepubsub', ...spec }, { providers: [googlepubsubProvider] });
 }
 
@@ -330,7 +330,8 @@ describe('googlepubsub: deadlines', () => {
 describeWithEmulator('googlepubsub: spec validation', () => {
   const invalid = (spec: Omit<ProviderSpec, 'type'>) => {
     try {
-      pubsubNotifier(spec);
+      // Deliberately incomplete specs: the run-time checks are under test.
+      pubsubNotifier(spec as Omit<ProviderSpecFor<'googlepubsub'>, 'type'>);
     } catch (error) {
       expect(error).toBeInstanceOf(NotifierError);
       expect((error as NotifierError).code).toBe('INVALID_SPEC');

@@ -1,5 +1,5 @@
-import type { Event } from '@notiflux/providers';
-import { createNotifier, NotifierError } from '@notiflux/providers';
+import type { AttemptInfo, Event } from '@notiflux/providers';
+import { createNotifier, createNotifierFromAnySpec, NotifierError } from '@notiflux/providers';
 import otelDefault, {
   encodeOtlpTraceProtobuf,
   encodeOtlpTraceRequest,
@@ -598,7 +598,7 @@ describe('otel', () => {
     it('requires the alert identity in provider, with the upstream wording', () => {
       for (const provider of [undefined, {}, { uid: '', name: 'a', namespace: 'b' }, { name: 'a' }]) {
         const attempt = () =>
-          createNotifier(
+          createNotifierFromAnySpec(
             { type: 'otel', address: 'http://127.0.0.1:4318', ...(provider ? { provider } : {}) },
             { providers },
           );

@@ -1,8 +1,9 @@
 // The SDK slot: an injected SDK module is the one used (the optional peer is never imported), a
 // missing peer still fails as MISSING_DEPENDENCY, and every SDK's requests go through the core
 // transport (a 503 retried by core, one onAttempt report per attempt, no secret in errors).
-import type { AttemptInfo, Event, ProviderSpecWithFields } from '@notiflux/core';
-import { defineProvider, httpAddress, NotifierError } from '@notiflux/core';
+import type { AttemptInfo, Event } from '@notiflux/core';
+import { type AnyProviderDefinition, defineProvider, httpAddress, NotifierError } from '@notiflux/core';
+import type { BuiltinProviderSpec } from '@notiflux/providers';
 import { githubProvider } from '@notiflux/providers/github';
 import { gitlabProvider } from '@notiflux/providers/gitlab';
 import { sentryProvider } from '@notiflux/providers/sentry';
@@ -133,8 +134,8 @@ describe('sdk slot: loading and injecting', () => {
 /** One SDK-backed type: its spec against a server, and the answer its SDK takes as success. */
 interface SdkCase {
   name: string;
-  spec(url: string): ProviderSpecWithFields;
-  providers: Parameters<typeof notifier>[1];
+  spec(url: string): BuiltinProviderSpec;
+  providers: { providers: AnyProviderDefinition[] };
   ok(request: RecordedRequest): ScriptedResponse;
   /** What the server echoes back in a refusal, and must never be shown. */
   secret: string;

@@ -1,5 +1,5 @@
 import type { AttemptInfo, Event } from '@notiflux/providers';
-import { createNotifier, NotifierError } from '@notiflux/providers';
+import { createNotifier, createNotifierFromAnySpec, NotifierError } from '@notiflux/providers';
 import telegramDefault, {
   createTelegramProvider,
   encodeTelegramPayload,
@@ -235,7 +235,7 @@ describe('telegram', () => {
 
   it('requires channel and token, naming each field, channel first', () => {
     const attempt = (spec: Record<string, unknown>) => () =>
-      createNotifier({ type: 'telegram', ...spec }, { providers });
+      createNotifierFromAnySpec({ type: 'telegram', ...spec }, { providers });
     expect(attempt({ token })).toThrow(NotifierError);
     expect(attempt({ token })).toThrow(/^invalid telegram provider spec: channel: required/);
     expect(attempt({ channel: '@fluxcd' })).toThrow(

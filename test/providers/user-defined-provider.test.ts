@@ -39,7 +39,7 @@ type WebhookShape = { address: typeof httpAddress };
 
 /** A plain JSON webhook of the user's, with whatever the test declares on top. */
 function webhookType(type: string, declared: Partial<ProviderDefinition<WebhookShape>> = {}) {
-  return defineProvider<WebhookShape>({
+  return defineProvider({
     type,
     spec: { address: httpAddress },
     encode: (event, spec) => [

@@ -1,5 +1,5 @@
 import type { AttemptInfo } from '@notiflux/providers';
-import { createNotifier, NotifierError } from '@notiflux/providers';
+import { createNotifier, createNotifierFromAnySpec, NotifierError } from '@notiflux/providers';
 import zulipDefault, {
   encodeZulipForm,
   splitZulipChannel,
@@ -182,7 +182,10 @@ describe('zulip', () => {
 
   it('validates address, then the <channel>/<topic> format with upstream wording', () => {
     const attempt = (spec: Record<string, unknown>) => () =>
-      createNotifier({ type: 'zulip', address: 'https://zulip.example.com', ...spec }, { providers });
+      createNotifierFromAnySpec(
+        { type: 'zulip', address: 'https://zulip.example.com', ...spec },
+        { providers },
+      );
     expect(attempt({ channel: 'invalid_format' })).toThrow(NotifierError);
     expect(attempt({ channel: 'invalid_format' })).toThrow(
       "invalid zulip provider spec: channel: invalid Zulip channel format, expected <channel>/<topic>, got 'invalid_format'",

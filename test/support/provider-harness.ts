@@ -1,4 +1,4 @@
-import { createNotifier, type Notifier } from '@notiflux/providers';
+import { type createNotifier, createNotifierFromAnySpec, type Notifier } from '@notiflux/providers';
 import { afterEach } from 'vitest';
 import { type RecordingServer, startRecordingServer } from './recording-server.js';
 
@@ -18,10 +18,11 @@ export function useProviderHarness() {
       cleanups.push(() => server.close());
       return server;
     },
-    notifier(...args: Parameters<typeof createNotifier>): Notifier {
-      const created = createNotifier(...args);
+    // Typed as createNotifier itself, overloads included (a user's own types with `providers`).
+    notifier: ((...args: Parameters<typeof createNotifierFromAnySpec>): Notifier => {
+      const created = createNotifierFromAnySpec(...args);
       cleanups.push(() => created.close());
       return created;
-    },
+    }) as typeof createNotifier,
   };
 }

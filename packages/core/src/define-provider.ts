@@ -1,11 +1,11 @@
 import type { Dispatcher } from 'undici';
-import type { z } from 'zod';
 import type { Deadline } from './deadline.js';
 import type { Event } from './event.js';
 import type { AttemptInfo, HttpRequest, HttpResponse } from './http/http-transport.js';
-import type { ResolvedSpec } from './provider-spec.js';
+import type { ProviderSpec, ResolvedSpec, SecretSuppliedField } from './provider-spec.js';
 import type { ProviderCategory, ProviderType } from './provider-types.js';
 import type { Redactor } from './redaction.js';
+import type { FieldInput, ShapeOutput, SpecField, SpecShape } from './spec-field.js';
 
 /**
  * The SDK a provider sends with, an optional peer dependency: loaded on the first post that
@@ -39,12 +39,9 @@ export type EncodedMessage =
 /** A provider's output: HTTP requests (sent by the core transport) or messages for its own connection. */
 export type OutgoingMessage = HttpRequest | Exclude<EncodedMessage, { transport: 'http' }>;
 
-/** The resolved spec plus the provider's own fields, as its schema parsed them. */
-export type ProviderConfig<Shape extends z.ZodRawShape = Record<never, never>> = Omit<
-  ResolvedSpec,
-  keyof Shape
-> &
-  z.output<z.ZodObject<Shape>>;
+/** The resolved spec plus the provider's own fields, as its `spec` fields parsed them. */
+export type ProviderConfig<Shape extends SpecShape = Record<never, never>> = Omit<ResolvedSpec, keyof Shape> &
+  ShapeOutput<Shape>;
 
 /** A live connection of a non-HTTP provider (a broker client, an SDK client). */
 export interface ProviderConnection {
@@ -106,13 +103,15 @@ export interface ShowContext<Config> {
 }
 
 export interface ProviderDefinition<
-  Shape extends z.ZodRawShape = Record<never, never>,
+  Shape extends SpecShape = Record<never, never>,
+  Type extends ProviderType = ProviderType,
+  Alias extends string = string,
   Sdk = unknown,
   Connection extends ProviderConnection = ProviderConnection,
 > {
-  type: ProviderType;
+  type: Type;
   /** Other spellings accepted for `type` (`incidentio`). */
-  aliases?: readonly string[];
+  aliases?: readonly Alias[];
   /**
    * Which events Flux's dispatcher hands to this type (`shouldDeliver`, the dispatcher's rules);
    * default `alerting`.
@@ -182,13 +181,47 @@ export interface ProviderDefinition<
  * declarations never name an optional peer's types (which a user may not have installed).
  */
 export function defineProvider<
-  Shape extends z.ZodRawShape = Record<never, never>,
+  const Type extends ProviderType,
+  Shape extends SpecShape = Record<never, never>,
+  const Alias extends string = never,
   Sdk = unknown,
   Connection extends ProviderConnection = ProviderConnection,
->(definition: ProviderDefinition<Shape, Sdk, Connection>): ProviderDefinition<Shape> {
+>(
+  definition: ProviderDefinition<Shape, Type, Alias, Sdk, Connection>,
+): ProviderDefinition<Shape, Type, Alias> {
   return definition;
 }
 
+/** The fields of a shape the caller must give: required ones that no Secret may supply. */
+type RequiredInputKeys<Shape extends SpecShape> = {
+  [K in keyof Shape]: K extends SecretSuppliedField
+    ? never
+    : Shape[K] extends SpecField<infer _Output, infer _Input, false>
+      ? K
+      : never;
+}[keyof Shape];
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/**
+ * The spec a caller writes for a definition: the common `ProviderSpec` fields, `type` (or one of
+ * its aliases), and the definition's own fields. A field the definition requires is required
+ * here too unless a Flux Secret may supply it (`address`, `token`, `username`, `password`,
+ * `proxy`, `headers`): then leaving it out still compiles, and `createNotifier` tells at run time
+ * when neither the spec nor its `secret` has it.
+ */
+export type ProviderSpecOf<Definition> =
+  Definition extends ProviderDefinition<infer Shape, infer Type, infer Alias>
+    ? SpecWithShape<Shape, Type | Alias>
+    : never;
+
+/** `ProviderSpecOf` for one `type` value and a definition's shape. */
+export type SpecWithShape<Shape extends SpecShape, Type extends ProviderType> = Simplify<
+  Omit<ProviderSpec, 'type' | keyof Shape> & { type: Type } & {
+    [K in Exclude<keyof Shape, RequiredInputKeys<Shape>>]?: FieldInput<Shape[K]>;
+  } & { [K in RequiredInputKeys<Shape>]: FieldInput<Shape[K]> }
+>;
+
 // Definitions are stored without their precise shape.
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds definitions of any shape
-export type AnyProviderDefinition = ProviderDefinition<any, any, any>;
+export type AnyProviderDefinition = ProviderDefinition<any, ProviderType, string, any, any>;

@@ -1,7 +1,15 @@
-import { z } from 'zod';
 import { NotifierError } from './errors.js';
 import type { ProviderType } from './provider-types.js';
-import { formatZodIssues, inOwnWords } from './zod-issues.js';
+import {
+  INVALID,
+  issueLines,
+  object,
+  oneOf,
+  type SpecIssue,
+  type SpecShape,
+  string,
+  stringRecord,
+} from './spec-field.js';
 
 export type Severity = 'info' | 'error' | 'trace';
 
@@ -75,45 +83,47 @@ function computeFluxTimestamp(timestamp: string): number {
   return utc - offsetMinutes * 60_000;
 }
 
-const optionalString = z.string().optional();
+const optionalString = string().optional();
 
-const objectReferenceSchema = z.object({
-  kind: z.string(),
-  name: z.string(),
-  namespace: optionalString,
-  uid: optionalString,
-  apiVersion: optionalString,
-  resourceVersion: optionalString,
-  fieldPath: optionalString,
-});
-
-export const eventSchema = z.object({
-  involvedObject: objectReferenceSchema,
-  severity: z.enum(['info', 'error', 'trace'], { error: 'must be one of info, error, trace' }),
-  timestamp: z
-    .string()
-    .refine((value) => !Number.isNaN(parseFluxTimestamp(value)), 'must be an RFC 3339 date-time'),
-  message: z.string(),
-  reason: z.string(),
-  metadata: z.record(z.string(), z.string()).optional(),
-  reportingController: z.string(),
+/** The Event's fields, for events the fast path below does not take (and for their errors). */
+export const eventShape = {
+  involvedObject: object({
+    kind: string(),
+    name: string(),
+    namespace: optionalString,
+    uid: optionalString,
+    apiVersion: optionalString,
+    resourceVersion: optionalString,
+    fieldPath: optionalString,
+  }),
+  severity: oneOf(['info', 'error', 'trace'], 'must be one of info, error, trace'),
+  timestamp: string().check((value) =>
+    Number.isNaN(parseFluxTimestamp(value)) ? 'must be an RFC 3339 date-time' : undefined,
+  ),
+  message: string(),
+  reason: string(),
+  metadata: stringRecord().optional(),
+  reportingController: string(),
   reportingInstance: optionalString,
-});
+} satisfies SpecShape;
+
+const eventField = object(eventShape);
 
 /**
- * Checks an event against the schema and returns a copy holding only the Event's fields, so
- * providers can neither see extra properties nor mutate the caller's object.
+ * Checks an event and returns a copy holding only the Event's fields, so providers can neither
+ * see extra properties nor mutate the caller's object.
  */
 export function parseEvent(input: unknown, providerType?: ProviderType): Event {
   const copied = copyPlainEvent(input);
   if (copied) return copied;
-  const result = eventSchema.safeParse(input, { error: inOwnWords });
-  if (!result.success) {
-    throw new NotifierError('INVALID_EVENT', `invalid event: ${formatZodIssues(result.error.issues)}`, {
+  const issues: SpecIssue[] = [];
+  const parsed = eventField.parse(input, [], issues);
+  if (parsed === INVALID || parsed === undefined) {
+    throw new NotifierError('INVALID_EVENT', `invalid event: ${issueLines(issues).join('; ')}`, {
       providerType,
     });
   }
-  return result.data as Event;
+  return parsed as Event;
 }
 
 /**

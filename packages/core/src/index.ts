@@ -11,8 +11,10 @@ export type {
   ProviderDefinition,
   ProviderHttpOptions,
   ProviderSdk,
+  ProviderSpecOf,
   SendContext,
   ShowContext,
+  SpecWithShape,
 } from './define-provider.js';
 export { defineProvider } from './define-provider.js';
 export {
@@ -25,7 +27,7 @@ export { parseDurationMs } from './duration.js';
 export type { NotifierErrorCode, NotifierErrorOptions, RewordOptions } from './errors.js';
 export { isNotifierError, NotifierError, prefixError, rewordError } from './errors.js';
 export type { Event, ObjectReference, Severity } from './event.js';
-export { eventSchema, parseEvent, parseFluxTimestamp } from './event.js';
+export { parseEvent, parseFluxTimestamp } from './event.js';
 export type { AlertMetadata, MetadataConflict, NormalizeOptions } from './event-metadata.js';
 export { EVENT_METADATA_PREFIX, getRevision, groupOf, normalizeEventMetadata } from './event-metadata.js';
 export { compareUtf8, encodeFluxEventJson, stringifyLikeGo } from './flux-event-json.js';
@@ -55,6 +57,7 @@ export type {
   ProviderSpec,
   ResolvedSpec,
   RetryOptions,
+  SecretSuppliedField,
   TlsOptions,
 } from './provider-spec.js';
 export {
@@ -67,4 +70,16 @@ export {
 } from './provider-spec.js';
 export type { ProviderCategory, ProviderType } from './provider-types.js';
 export { REDACTED, Redactor } from './redaction.js';
+export type {
+  AnySpecField,
+  FieldInput,
+  FieldOutput,
+  ShapeInput,
+  ShapeOutput,
+  SpecField,
+  SpecIssue,
+  SpecShape,
+  UnknownKeys,
+} from './spec-field.js';
+export { field } from './spec-field.js';
 export { httpAddress, requiredString } from './spec-fields.js';

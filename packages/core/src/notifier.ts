@@ -1,5 +1,4 @@
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
 import { guardObserver } from './attempt-observer.js';
 import { Deadline } from './deadline.js';
 import type {
@@ -22,8 +21,8 @@ import { invalidSpec, type ProviderSpec, resolvedSpecShape, resolveSpecCollectin
 import type { ProviderCategory, ProviderType } from './provider-types.js';
 import { addressSecrets, isCredentialHeaderName, REDACTED, Redactor } from './redaction.js';
 import { parseSecretHeaders } from './secret-headers.js';
+import { INVALID, issueLines, parseShape, type SpecIssue, type SpecShape } from './spec-field.js';
 import { closestTypes } from './type-suggestions.js';
-import { inOwnWords, zodIssueLines } from './zod-issues.js';
 
 export interface Notifier {
   readonly type: ProviderType;
@@ -102,27 +101,27 @@ function indexDefinitions(definitions: readonly AnyProviderDefinition[]): Map<st
   return byType;
 }
 
-/** A provider's schemas: its own rules over the common ones, and the common ones it replaced. */
-interface ProviderSchemas {
-  resolved: z.ZodType;
+/** A provider's fields: its own rules over the common ones, and the common ones it replaced. */
+interface ProviderShapes {
+  resolved: SpecShape;
   /** The common rules of the fields the provider redefines (the length of `address`), which still apply. */
-  common: z.ZodType | undefined;
+  common: SpecShape | undefined;
 }
 
-const providerSchemas = new WeakMap<AnyProviderDefinition, ProviderSchemas>();
+const providerShapes = new WeakMap<AnyProviderDefinition, ProviderShapes>();
 
-function schemasOf(definition: AnyProviderDefinition): ProviderSchemas {
-  let schemas = providerSchemas.get(definition);
-  if (!schemas) {
-    const own = definition.spec ?? {};
+function shapesOf(definition: AnyProviderDefinition): ProviderShapes {
+  let shapes = providerShapes.get(definition);
+  if (!shapes) {
+    const own: SpecShape = definition.spec ?? {};
     const replaced = Object.entries(resolvedSpecShape).filter(([field]) => Object.hasOwn(own, field));
-    schemas = {
-      resolved: z.looseObject({ ...resolvedSpecShape, ...own }),
-      common: replaced.length > 0 ? z.looseObject(Object.fromEntries(replaced)) : undefined,
+    shapes = {
+      resolved: { ...resolvedSpecShape, ...own },
+      common: replaced.length > 0 ? Object.fromEntries(replaced) : undefined,
     };
-    providerSchemas.set(definition, schemas);
+    providerShapes.set(definition, shapes);
   }
-  return schemas;
+  return shapes;
 }
 
 /**
@@ -158,23 +157,20 @@ function checkedConfig(definition: AnyProviderDefinition, spec: unknown): Provid
     definition.tlsFromSecret ?? false,
   );
   const { problems, invalidFields } = resolution;
-  const schemas = schemasOf(definition);
-  // Parsed once per notifier: no compiled fast path.
-  const options = { jitless: true, error: inOwnWords };
-  const result = schemas.resolved.safeParse(resolution.spec, options);
-  const common = schemas.common?.safeParse(resolution.spec, options);
+  const shapes = shapesOf(definition);
+  const resolved = resolution.spec as unknown as Record<string, unknown>;
+  const issues: SpecIssue[] = [];
+  if (shapes.common) parseShape(shapes.common, resolved, [], issues, 'keep');
+  const config = parseShape(shapes.resolved, resolved, [], issues, 'keep');
   // A field whose given value was already refused is not reported again (as missing, say).
-  const issues = [...(common?.error?.issues ?? []), ...(result.error?.issues ?? [])].filter(
-    (issue) => !invalidFields.has(String(issue.path[0])),
-  );
-  for (const problem of zodIssueLines(issues)) {
+  const fresh = issues.filter((issue) => !invalidFields.has(issue.path[0] as string));
+  for (const problem of issueLines(fresh)) {
     if (!problems.includes(problem)) problems.push(problem);
   }
-  if (problems.length > 0 || !result.success) throw invalidSpec(type, problems.join('; '));
-  const config = result.data as ProviderConfig;
-  const problem = definition.validate?.(config);
+  if (problems.length > 0 || config === INVALID) throw invalidSpec(type, problems.join('; '));
+  const problem = definition.validate?.(config as unknown as ProviderConfig);
   if (problem !== undefined) throw invalidSpec(type, problem);
-  return config;
+  return config as unknown as ProviderConfig;
 }
 
 /** Everything in a spec that must never be shown. */

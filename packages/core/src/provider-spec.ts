@@ -1,11 +1,23 @@
-import { z } from 'zod';
 import { GO_DURATION_UNITS, MAX_TIMEOUT_MS, parseDurationMs } from './duration.js';
 import { NotifierError } from './errors.js';
 import type { Event } from './event.js';
 import { mergeHeaders } from './http/headers.js';
 import type { ProviderType } from './provider-types.js';
 import { parseSecretHeaders, SecretHeadersError } from './secret-headers.js';
-import { formatZodIssues, inOwnWords } from './zod-issues.js';
+import {
+  type AnySpecField,
+  anyValue,
+  INVALID,
+  issueLines,
+  number,
+  object,
+  ofType,
+  parseShape,
+  type SpecIssue,
+  type SpecShape,
+  string,
+  stringRecord,
+} from './spec-field.js';
 
 export interface TlsOptions {
   /** PEM CA bundle; when set, only these roots are trusted (like certSecretRef's `ca.crt`). */
@@ -86,85 +98,80 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[^\r\n\0]*$/;
 const PEM = /-----BEGIN [A-Z0-9 ]+-----/;
 
-const pem = (what: string) => z.string().regex(PEM, `must be a PEM-encoded ${what}`);
+const pem = (what: string) =>
+  string().check((value) => (PEM.test(value) ? undefined : `must be a PEM-encoded ${what}`));
 
-const headersSchema = z.record(z.string(), z.string()).superRefine((headers, context) => {
+const optionalString = string().optional();
+
+/** Header names and values an HTTP request can carry, each name once (ignoring case). */
+const headersField = stringRecord().checkEach((headers, report) => {
   const seen = new Set<string>();
   for (const [name, value] of Object.entries(headers)) {
     if (!HEADER_NAME.test(name)) {
-      context.addIssue({ code: 'custom', message: `${JSON.stringify(name)} is not a valid header name` });
+      report(`${JSON.stringify(name)} is not a valid header name`);
     } else if (seen.has(name.toLowerCase())) {
-      context.addIssue({
-        code: 'custom',
-        message: `${JSON.stringify(name)} is given twice (header names ignore case)`,
-      });
+      report(`${JSON.stringify(name)} is given twice (header names ignore case)`);
     }
     seen.add(name.toLowerCase());
     if (!HEADER_VALUE.test(value)) {
-      context.addIssue({
-        code: 'custom',
-        message: `the value of ${JSON.stringify(name)} must not contain line breaks`,
-      });
+      report(`the value of ${JSON.stringify(name)} must not contain line breaks`);
     }
   }
 });
 
-// What the caller may pass: types and formats of each field. Provider schemas add their own
-// fields and requirements on the resolved spec.
-const specFieldsSchema = {
-  type: z.string(),
-  address: z.string().optional(),
-  channel: z.string().optional(),
-  username: z.string().optional(),
-  password: z.string().optional(),
-  token: z.string().optional(),
-  headers: headersSchema.optional(),
-  proxy: z.string().optional(),
-  timeout: z
-    .unknown()
-    .refine(
-      (value) => {
-        if (value === undefined) return true;
-        if (typeof value !== 'string' && typeof value !== 'number') return false;
-        const ms = parseDurationMs(value);
-        return ms > 0 && ms <= MAX_TIMEOUT_MS;
-      },
-      `must be a Go duration (units ${GO_DURATION_UNITS}: 30s, 1m30s, 1h) or a positive number of milliseconds, at most ${Math.floor(MAX_TIMEOUT_MS / 3_600_000)}h`,
-    )
-    .optional(),
-  secret: z.record(z.string(), z.string()).optional(),
-  tls: z
-    .strictObject({
+const isStringOrFunction = (value: unknown): value is string | ((event: Event) => string) =>
+  typeof value === 'string' || typeof value === 'function';
+
+// What the caller may pass: types and formats of each field. Provider definitions add their
+// own fields and requirements on the resolved spec.
+const specFields = {
+  type: string(),
+  address: optionalString,
+  channel: optionalString,
+  username: optionalString,
+  password: optionalString,
+  token: optionalString,
+  headers: headersField.optional(),
+  proxy: optionalString,
+  timeout: anyValue().check((value) => {
+    if (value === undefined) return undefined;
+    if (typeof value === 'string' || typeof value === 'number') {
+      const ms = parseDurationMs(value);
+      if (ms > 0 && ms <= MAX_TIMEOUT_MS) return undefined;
+    }
+    return `must be a Go duration (units ${GO_DURATION_UNITS}: 30s, 1m30s, 1h) or a positive number of milliseconds, at most ${Math.floor(MAX_TIMEOUT_MS / 3_600_000)}h`;
+  }),
+  secret: stringRecord().optional(),
+  tls: object(
+    {
       ca: pem('certificate').optional(),
       cert: pem('certificate').optional(),
       key: pem('private key').optional(),
-    })
-    .optional()
-    .refine(
-      (tls) => !tls || Boolean(tls.cert) === Boolean(tls.key),
-      'tls.cert and tls.key must be given together',
-    ),
+    },
+    { unknownKeys: 'strict' },
+  )
+    .check((tls) =>
+      Boolean(tls.cert) === Boolean(tls.key) ? undefined : 'tls.cert and tls.key must be given together',
+    )
+    .optional(),
   // An empty string is refused by the commit-status types, each at its place in upstream's order.
-  commitStatus: z.union([z.string(), z.function()]).optional(),
-  provider: z
-    .strictObject({
-      uid: z.string().optional(),
-      name: z.string().optional(),
-      namespace: z.string().optional(),
-    })
-    .optional(),
-  retry: z
-    .strictObject({
-      retries: z.number().int().min(0).optional(),
-      minDelayMs: z.number().min(0).optional(),
-      maxDelayMs: z.number().min(0).optional(),
-    })
-    .optional(),
-};
+  commitStatus: ofType(isStringOrFunction, 'must be a string or a function').optional(),
+  provider: object(
+    { uid: optionalString, name: optionalString, namespace: optionalString },
+    { unknownKeys: 'strict' },
+  ).optional(),
+  retry: object(
+    {
+      retries: number({ whole: true, min: 0 }).optional(),
+      minDelayMs: number({ min: 0 }).optional(),
+      maxDelayMs: number({ min: 0 }).optional(),
+    },
+    { unknownKeys: 'strict' },
+  ).optional(),
+} satisfies SpecShape;
 
-const lengthLimited = z
-  .string()
-  .max(MAX_FIELD_LENGTH, `exceeds the maximum length of ${MAX_FIELD_LENGTH} characters`)
+const lengthLimited = string()
+  .maxLength(MAX_FIELD_LENGTH, `exceeds the maximum length of ${MAX_FIELD_LENGTH} characters`)
   .optional();
 
 /** Checks that hold for every type once the Secret is applied. */
@@ -172,13 +179,28 @@ export const resolvedSpecShape = {
   address: lengthLimited,
   channel: lengthLimited,
   username: lengthLimited,
-  proxy: z
-    .string()
-    .max(MAX_FIELD_LENGTH)
-    .refine(isHttpUrl, 'must be an absolute http(s) URL (socks proxies are not supported)')
+  proxy: string()
+    .maxLength(MAX_FIELD_LENGTH)
+    .check((proxy) =>
+      isHttpUrl(proxy) ? undefined : 'must be an absolute http(s) URL (socks proxies are not supported)',
+    )
     .optional(),
-  headers: headersSchema,
-};
+  headers: headersField,
+} satisfies SpecShape;
+
+/**
+ * Spec fields a Flux Secret may supply (see `resolveProviderSpec`), or that resolution always
+ * fills: a type that needs one still lets the caller leave it out of the spec, since the Secret
+ * may hold it, so typed specs keep these optional.
+ */
+export type SecretSuppliedField =
+  | 'address'
+  | 'token'
+  | 'username'
+  | 'password'
+  | 'proxy'
+  | 'headers'
+  | 'secret';
 
 export function isHttpUrl(value: string): boolean {
   try {
@@ -229,25 +251,23 @@ export function resolveSpecCollecting(
   extraFields: readonly string[],
   tlsFromSecret = false,
 ): SpecResolution {
-  const schema = inputSchemaFor(extraFields);
-  // jitless: a spec is parsed once per notifier, where compiling a fast path would cost more than it saves.
-  let parsed = schema.safeParse(input, { jitless: true, error: inOwnWords });
   const problems: string[] = [];
   const invalidFields = new Set<string>();
-  if (!parsed.success) {
-    problems.push(formatZodIssues(parsed.error.issues));
-    for (const issue of parsed.error.issues) {
-      const field = issue.path[0];
-      if (field !== undefined) invalidFields.add(String(field));
-      else if (issue.code === 'unrecognized_keys') for (const key of issue.keys) invalidFields.add(key);
-    }
-    // Go on without the failed fields, to find the problems of the others too.
-    const rest = typeof input === 'object' && input !== null ? { ...input } : undefined;
-    for (const field of invalidFields) if (rest) delete (rest as Record<string, unknown>)[field];
-    parsed = rest ? schema.safeParse(rest, { jitless: true, error: inOwnWords }) : parsed;
-    if (!parsed.success) throw invalidSpec(type, problems.join('; '));
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw invalidSpec(type, 'must be an object');
   }
-  const spec = parsed.data as ProviderSpec & Record<string, unknown>;
+  const issues: SpecIssue[] = [];
+  let fields = parseShape(shapeFor(extraFields), input as Record<string, unknown>, [], issues, 'strict');
+  if (fields === INVALID) {
+    problems.push(issueLines(issues).join('; '));
+    for (const issue of issues) invalidFields.add(issue.path[0] as string);
+    // Go on without the failed fields, to find the problems of the others too.
+    const rest: Record<string, unknown> = { ...input };
+    for (const field of invalidFields) delete rest[field];
+    fields = parseShape(shapeFor(extraFields), rest, [], [], 'strict');
+    if (fields === INVALID) throw invalidSpec(type, problems.join('; '));
+  }
+  const spec = fields as ProviderSpec & Record<string, unknown>;
   const malformed = malformedTextField(spec);
   if (malformed)
     throw invalidSpec(type, `${malformed}: must be valid Unicode text (it holds a lone surrogate)`);
@@ -301,20 +321,19 @@ export function resolveSpecCollecting(
   return { spec: resolved, problems, invalidFields };
 }
 
-// One schema per set of extra fields (i.e. per provider type): building and compiling a zod
-// object costs about a millisecond, which createNotifier should pay once per type, not per call.
-const inputSchemas = new Map<string, z.ZodType>();
+// One shape per set of extra fields (i.e. per provider type), built once.
+const inputShapes = new Map<string, SpecShape>();
 
-function inputSchemaFor(extraFields: readonly string[]): z.ZodType {
+function shapeFor(extraFields: readonly string[]): SpecShape {
   const key = extraFields.join('\0');
-  let schema = inputSchemas.get(key);
-  if (!schema) {
-    const shape: Record<string, z.ZodType> = { ...specFieldsSchema };
-    for (const field of extraFields) shape[field] ??= z.unknown().optional();
-    schema = z.strictObject(shape);
-    inputSchemas.set(key, schema);
+  let shape = inputShapes.get(key);
+  if (!shape) {
+    const fields: Record<string, AnySpecField> = { ...specFields };
+    for (const field of extraFields) fields[field] ??= anyValue();
+    shape = fields;
+    inputShapes.set(key, shape);
   }
-  return schema;
+  return shape;
 }
 
 /**

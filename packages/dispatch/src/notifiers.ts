@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type CreateOptions,
-  createNotifier,
+  createNotifierFromAnySpec,
   defaultCommitStatusId,
   type Event,
   type Notifier,
@@ -32,7 +32,10 @@ export class Notifiers {
     const key = notifierKey(spec.type, provider, alert);
     const existing = this.byKey.get(key);
     if (existing) return existing;
-    const notifier = createNotifier(withDeliveryCommitStatus(identityFor(spec, alert)), this.createOptions);
+    const notifier = createNotifierFromAnySpec(
+      withDeliveryCommitStatus(identityFor(spec, alert)),
+      this.createOptions,
+    );
     this.byKey.set(key, notifier);
     return notifier;
   }

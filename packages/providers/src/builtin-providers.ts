@@ -1,4 +1,4 @@
-import type { AnyProviderDefinition } from '@notiflux/core';
+import type { AnyProviderDefinition, ProviderSpecOf } from '@notiflux/core';
 import { alertmanagerProvider } from './providers/alertmanager.js';
 import { azuredevopsProvider } from './providers/azuredevops.js';
 import { azureeventhubProvider } from './providers/azureeventhub.js';
@@ -34,8 +34,11 @@ import { webexProvider } from './providers/webex.js';
 import { zoomProvider } from './providers/zoom.js';
 import { zulipProvider } from './providers/zulip.js';
 
-/** Every provider type this package implements, in the order of the README table. */
-export const builtinProviders: readonly AnyProviderDefinition[] = [
+/**
+ * Every provider type this package implements, in the order of the README table; typed one by
+ * one, so that each type's spec is known (`ProviderSpecFor<'slack'>`).
+ */
+export const builtinProviders = [
   genericProvider,
   genericHmacProvider,
   slackProvider,
@@ -70,4 +73,35 @@ export const builtinProviders: readonly AnyProviderDefinition[] = [
   natsProvider,
   googlepubsubProvider,
   azureeventhubProvider,
-];
+] as const satisfies readonly AnyProviderDefinition[];
+
+type BuiltinDefinition = (typeof builtinProviders)[number];
+
+/** A built-in `type` value, aliases included (`incidentio`). */
+export type BuiltinSpecType = BuiltinDefinition extends infer Definition
+  ? Definition extends { type: infer Type; aliases?: readonly (infer Alias)[] }
+    ? Type | Alias
+    : never
+  : never;
+
+type DefinitionOf<Type extends BuiltinSpecType> = BuiltinDefinition extends infer Definition
+  ? Definition extends { type: infer Own; aliases?: readonly (infer Alias)[] }
+    ? Type extends Own | Alias
+      ? Definition
+      : never
+    : never
+  : never;
+
+/**
+ * The spec of one built-in type: the common `ProviderSpec` fields and that type's own, with
+ * `type: Type`. A field the type requires is required here unless a Flux Secret may supply it
+ * (`address`, `token`, `username`, `password`, `proxy`, `headers`): `{ type: 'pagerduty' }`
+ * lacks its `channel` and does not compile, `{ type: 'slack' }` compiles, since `secret.address`
+ * may hold the webhook, and `createNotifier` says at run time when neither has it.
+ */
+export type ProviderSpecFor<Type extends BuiltinSpecType> = ProviderSpecOf<DefinitionOf<Type>> & {
+  type: Type;
+};
+
+/** Any built-in type's spec, told apart by `type`: what `createNotifier` takes. */
+export type BuiltinProviderSpec = { [Type in BuiltinSpecType]: ProviderSpecFor<Type> }[BuiltinSpecType];

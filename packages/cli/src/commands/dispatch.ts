@@ -7,7 +7,12 @@ import {
   memoryQueue,
   providerSpecFromManifests,
 } from '@notiflux/dispatch';
-import { type AttemptInfo, createNotifier, type EncodedMessage, type Event } from '@notiflux/providers';
+import {
+  type AttemptInfo,
+  createNotifierFromAnySpec,
+  type EncodedMessage,
+  type Event,
+} from '@notiflux/providers';
 import { type Command, exitCode } from '../command.js';
 import { commonHelp } from '../command-line.js';
 import { encodedMessageText } from '../encoded-message-text.js';
@@ -114,7 +119,9 @@ async function encodeMatched(manifests: Manifests, explanation: Explanation): Pr
     );
     if (provider !== undefined) {
       try {
-        const notifier = createNotifier(providerSpecFromManifests(provider, manifests.secrets).spec);
+        const notifier = createNotifierFromAnySpec(
+          providerSpecFromManifests(provider, manifests.secrets).spec,
+        );
         try {
           entry.messages = await notifier.encode(delivery.event as Event);
         } finally {

@@ -1,4 +1,4 @@
-import { createNotifier } from '@notiflux/providers';
+import { createNotifierFromAnySpec } from '@notiflux/providers';
 import { type Command, exitCode } from '../command.js';
 import { commonHelp } from '../command-line.js';
 import { encodedMessageText } from '../encoded-message-text.js';
@@ -27,7 +27,7 @@ Example:
   async run({ flags, io, out }) {
     const spec = await resolveProviderSpec(flags, io.env);
     const event = await readEvent(stringFlag(flags, 'event'), io);
-    const notifier = inlineSpecFailure(flags, () => createNotifier(spec));
+    const notifier = inlineSpecFailure(flags, () => createNotifierFromAnySpec(spec));
     try {
       const messages = await notifier.encode(event);
       if (out.json) out.data(messages);

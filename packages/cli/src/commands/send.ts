@@ -1,4 +1,4 @@
-import { type AttemptInfo, createNotifier, type Notifier } from '@notiflux/providers';
+import { type AttemptInfo, createNotifierFromAnySpec, type Notifier } from '@notiflux/providers';
 import { type Command, exitCode } from '../command.js';
 import { commonHelp } from '../command-line.js';
 import { eventHelp, eventOptions, readEvent } from '../event-input.js';
@@ -31,7 +31,7 @@ Example:
     const attempts: AttemptInfo[] = [];
     const verbose = booleanFlag(flags, 'verbose');
     const notifier: Notifier = inlineSpecFailure(flags, () =>
-      createNotifier(spec, {
+      createNotifierFromAnySpec(spec, {
         onAttempt: (attempt) => {
           attempts.push(attempt);
           if (verbose) out.note(attemptLine(attempt, out));

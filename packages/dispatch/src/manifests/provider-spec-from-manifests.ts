@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { createNotifier, NotifierError, type ProviderSpec } from '@notiflux/providers';
+import { createNotifierFromAnySpec, NotifierError, type ProviderSpec } from '@notiflux/providers';
 import { ManifestError, type ManifestIssue } from './manifest-error.js';
 import { secretData } from './secret-data.js';
 import { issueAt } from './source-positions.js';
@@ -111,7 +111,7 @@ export function providerSpecFromManifests(
 
   if (issues.length === 0 && options.validate !== false) {
     try {
-      createNotifier(spec);
+      createNotifierFromAnySpec(spec);
     } catch (error) {
       if (!(error instanceof NotifierError)) throw error;
       for (const { field, message } of specProblems(error.message)) {

@@ -1,5 +1,4 @@
-import { isHttpUrl } from '@notiflux/core';
-import { z } from 'zod';
+import { field, isHttpUrl } from '@notiflux/core';
 
 /**
  * A required absolute http(s) `address` whose error keeps the upstream wording, e.g.
@@ -7,13 +6,10 @@ import { z } from 'zod';
  * shown (userinfo hidden: it can hold a password).
  */
 export function endpointUrl(describe: (shownAddress: string) => string) {
-  return z
-    .string({ error: `${describe('')}: 'required: an absolute http(s) URL'` })
-    .superRefine((address, context) => {
-      const problem = endpointUrlProblem(address);
-      if (problem)
-        context.addIssue({ code: 'custom', message: `${describe(withoutUserinfo(address))}: '${problem}'` });
-    });
+  return field.string(`${describe('')}: 'required: an absolute http(s) URL'`).check((address) => {
+    const problem = endpointUrlProblem(address);
+    return problem ? `${describe(withoutUserinfo(address))}: '${problem}'` : undefined;
+  });
 }
 
 /** Why the address is not an absolute http(s) URL, in the spirit of Go's URL errors; undefined when fine. */

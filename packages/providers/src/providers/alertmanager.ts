@@ -9,27 +9,22 @@ import {
   compareUtf8,
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   isHttpUrl,
   jsonRequest,
   parseFluxTimestamp,
   stringifyLikeGo,
 } from '@notiflux/core';
-import { z } from 'zod';
 
 /** Go's zero time.Time: upstream always sends it as `endsAt`, which Alertmanager reads as unset. */
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
-const alertmanagerAddress = z
-  .string({ error: 'invalid Alertmanager URL: required (the /api/v2/alerts endpoint)' })
-  .superRefine((address, context) => {
+const alertmanagerAddress = field
+  .string('invalid Alertmanager URL: required (the /api/v2/alerts endpoint)')
+  .check((address) => {
     const problem = addressProblem(address);
-    if (problem) {
-      context.addIssue({
-        code: 'custom',
-        message: `invalid Alertmanager URL ${withoutUserinfo(address)}: '${problem}'`,
-      });
-    }
+    return problem ? `invalid Alertmanager URL ${withoutUserinfo(address)}: '${problem}'` : undefined;
   });
 
 export const alertmanagerProvider = defineProvider({

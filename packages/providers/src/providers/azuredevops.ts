@@ -8,6 +8,7 @@ import {
   basicAuth,
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   type HttpResponse,
   NotifierError,
@@ -15,7 +16,6 @@ import {
   type ResolvedSpec,
   requiredString,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { azureDevOpsOrganizationUrl } from '../git/api-base.js';
 import { commitStatusFor } from '../git/commit-status.js';
 import { emptyCommitStatusProblem } from '../git/commit-status-id.js';
@@ -34,7 +34,7 @@ export const azuredevopsProvider = defineProvider({
   category: 'commit-status',
   tlsFromSecret: true,
   spec: {
-    token: z.string({ error: NO_TOKEN }).min(1, NO_TOKEN),
+    token: field.string(NO_TOKEN).minLength(1, NO_TOKEN),
     address: requiredString(
       'the repository URL, https://dev.azure.com/<organization>/<project>/_git/<repository>',
     ),

@@ -16,13 +16,13 @@ import {
   defineProvider,
   type Event,
   encodeFluxEventJson,
+  field,
   importOptionalPeer,
   NotifierError,
   type OutgoingMessage,
   type ProviderConnection,
   type Redactor,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { defaultAzureCredential, staticTokenCredential } from '../azureeventhub/credentials.js';
 import { eventHubErrorDetail, sendError } from '../azureeventhub/send-errors.js';
 import { type EventHubSpec, resolveEventHubTarget } from '../azureeventhub/target.js';
@@ -40,16 +40,17 @@ const TYPE = 'azureeventhub';
 export const azureeventhubProvider = defineProvider({
   type: TYPE,
   spec: {
-    address: z
-      .string({ error: 'invalid authentication options: endpoint URL cannot be empty' })
-      .min(1, 'invalid authentication options: endpoint URL cannot be empty'),
+    address: field
+      .string('invalid authentication options: endpoint URL cannot be empty')
+      .minLength(1, 'invalid authentication options: endpoint URL cannot be empty'),
     // notiflux extension: where to open the AMQP connection instead of the namespace host (an
     // Application Gateway, a local test peer). The namespace stays the AMQP host name and audience.
-    endpoint: z
+    endpoint: field
       .string()
-      .refine(
-        isAmqpsEndpoint,
-        'must be an amqps:// or sb:// URL with a host name or IPv4 address (and a port)',
+      .check((endpoint) =>
+        isAmqpsEndpoint(endpoint)
+          ? undefined
+          : 'must be an amqps:// or sb:// URL with a host name or IPv4 address (and a port)',
       )
       .optional(),
   },

@@ -6,13 +6,13 @@ import {
   basicAuth,
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   type HttpResponse,
   NotifierError,
   type ResolvedSpec,
   requiredString,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { BITBUCKET_API_BASE } from '../git/api-base.js';
 import { commitStatusFor } from '../git/commit-status.js';
 import { commitStatusKey, emptyCommitStatusProblem } from '../git/commit-status-id.js';
@@ -28,7 +28,7 @@ export const bitbucketProvider = defineProvider({
   spec: {
     address: requiredString('the repository URL, https://bitbucket.org/<workspace>/<repo>'),
     // `<username>:<app password>` or `<email>:<API token>`.
-    token: z.string({ error: 'bitbucket token cannot be empty' }).min(1, 'bitbucket token cannot be empty'),
+    token: field.string('bitbucket token cannot be empty').minLength(1, 'bitbucket token cannot be empty'),
   },
   validate(spec) {
     const commitStatusProblem = emptyCommitStatusProblem(spec);

@@ -6,13 +6,13 @@
 import {
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   isHttpUrl,
   jsonRequest,
   parseFluxTimestamp,
   stringifyLikeGo,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { sortedMetadata } from '../formatting/sorted-metadata.js';
 
 /** The US1 site, used when `address` is empty (the Go SDK's default server). */
@@ -36,14 +36,15 @@ export const datadogProvider = defineProvider({
   spec: {
     // Optional: empty means US1. A value without scheme would silently target US1 upstream, so it
     // is refused here.
-    address: z
+    address: field
       .string()
-      .optional()
-      .refine(
-        (address) => !address || isHttpUrl(address),
-        'must be an absolute http(s) URL of the DataDog site, e.g. https://api.datadoghq.eu',
-      ),
-    token: z.string({ error: apiKeyMissing }).min(1, apiKeyMissing),
+      .check((address) =>
+        !address || isHttpUrl(address)
+          ? undefined
+          : 'must be an absolute http(s) URL of the DataDog site, e.g. https://api.datadoghq.eu',
+      )
+      .optional(),
+    token: field.string(apiKeyMissing).minLength(1, apiKeyMissing),
   },
   encode: (event, spec) => [encodeDatadogRequest(event, spec)],
 });

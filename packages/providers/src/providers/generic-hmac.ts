@@ -7,12 +7,12 @@
 import {
   defineProvider,
   encodeFluxEventJson,
+  field,
   httpAddress,
   mergeHeaders,
   requiredString,
 } from '@notiflux/core';
 import { deriveStandardWebhookId, sign, signStandardWebhook } from '@notiflux/hmac';
-import { z } from 'zod';
 import { encodeGenericRequest } from '../formatting/forwarder-request.js';
 
 export const genericHmacProvider = defineProvider({
@@ -21,11 +21,12 @@ export const genericHmacProvider = defineProvider({
   spec: {
     address: httpAddress,
     token: requiredString('the HMAC key'),
-    signature: z
-      .enum(['x-signature', 'standard-webhooks', 'both'], {
-        error: "must be 'x-signature', 'standard-webhooks' or 'both'",
-      })
-      .default('x-signature'),
+    signature: field
+      .oneOf(
+        ['x-signature', 'standard-webhooks', 'both'],
+        "must be 'x-signature', 'standard-webhooks' or 'both'",
+      )
+      .withDefault('x-signature'),
   },
   encode(event, spec) {
     // Serialised once: the signed bytes are the sent bytes.

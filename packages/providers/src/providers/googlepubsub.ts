@@ -14,12 +14,12 @@ import {
   defineProvider,
   type Event,
   encodeFluxEventJson,
+  field,
   NotifierError,
   type OutgoingMessage,
   type ProviderConnection,
   type Redactor,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { withinDeadline } from '../connection/within-deadline.js';
 
 type PubSubModule = typeof import('@google-cloud/pubsub');
@@ -27,31 +27,27 @@ type PubSubModule = typeof import('@google-cloud/pubsub');
 /** `projects/<project>/topics/<topic>`, the full name the client also accepts as a topic. */
 const FULL_TOPIC_NAME = /^projects\/([^/]+)\/topics\/([^/]+)$/;
 
-const projectId = z
-  .string({ error: 'GCP project ID cannot be empty' })
-  .min(1, 'GCP project ID cannot be empty')
-  .refine((project) => !/[/\s]/.test(project), 'must be a GCP project ID (no "/" or whitespace)');
+const projectId = field
+  .string('GCP project ID cannot be empty')
+  .minLength(1, 'GCP project ID cannot be empty')
+  .check((project) =>
+    /[/\s]/.test(project) ? 'must be a GCP project ID (no "/" or whitespace)' : undefined,
+  );
 
-const topicId = z
-  .string({ error: 'GCP Pub/Sub topic ID cannot be empty' })
-  .min(1, 'GCP Pub/Sub topic ID cannot be empty')
-  .refine(
-    (topic) => FULL_TOPIC_NAME.test(topic) || !/[/\s]/.test(topic),
-    'must be a Pub/Sub topic ID (flux-events) or a full topic name (projects/<project>/topics/<topic>)',
+const topicId = field
+  .string('GCP Pub/Sub topic ID cannot be empty')
+  .minLength(1, 'GCP Pub/Sub topic ID cannot be empty')
+  .check((topic) =>
+    FULL_TOPIC_NAME.test(topic) || !/[/\s]/.test(topic)
+      ? undefined
+      : 'must be a Pub/Sub topic ID (flux-events) or a full topic name (projects/<project>/topics/<topic>)',
   );
 
 /**
  * Checked at createNotifier so a pasted wrong value fails early (upstream fails at the first post).
  * The messages never quote the value: it holds a private key.
  */
-const googleCredentials = z
-  .string()
-  .optional()
-  .superRefine((token, context) => {
-    if (token === undefined) return;
-    const problem = credentialsProblem(token);
-    if (problem) context.addIssue({ code: 'custom', message: problem });
-  });
+const googleCredentials = field.string().check(credentialsProblem).optional();
 
 function credentialsProblem(token: string): string | undefined {
   let parsed: unknown;

@@ -8,23 +8,20 @@ import {
   bearerAuth,
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   isHttpUrl,
   jsonRequest,
   parseFluxTimestamp,
   stringifyLikeGo,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { objectTitle } from '../formatting/object-title.js';
 import { sortedMetadata } from '../formatting/sorted-metadata.js';
 
-const grafanaAddress = z
-  .string({ error: 'invalid Grafana URL: required (the /api/annotations endpoint)' })
-  .superRefine((address, context) => {
-    // Upstream's wording, which appends no cause.
-    if (!isHttpUrl(address))
-      context.addIssue({ code: 'custom', message: `invalid Grafana URL ${withoutUserinfo(address)}` });
-  });
+const grafanaAddress = field
+  .string('invalid Grafana URL: required (the /api/annotations endpoint)')
+  // Upstream's wording, which appends no cause.
+  .check((address) => (isHttpUrl(address) ? undefined : `invalid Grafana URL ${withoutUserinfo(address)}`));
 
 export const grafanaProvider = defineProvider({
   type: 'grafana',

@@ -8,11 +8,11 @@ import {
   compareUtf8,
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   jsonRequest,
   stringifyLikeGo,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { endpointUrl } from '../formatting/endpoint-url.js';
 import { objectTitle } from '../formatting/object-title.js';
 
@@ -24,7 +24,7 @@ export const incidentIoProvider = defineProvider({
   aliases: ['incidentio'],
   spec: {
     address: endpointUrl((address) => `invalid incident.io alert source URL ${address}`),
-    token: z.string({ error: TOKEN_REQUIRED }).min(1, TOKEN_REQUIRED),
+    token: field.string(TOKEN_REQUIRED).minLength(1, TOKEN_REQUIRED),
   },
   encode: (event, spec) => (isSkippedByIncidentIo(event) ? [] : [encodeIncidentIoRequest(event, spec)]),
 });

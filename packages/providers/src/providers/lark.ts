@@ -6,13 +6,13 @@
 import {
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   type HttpResponse,
   isHttpUrl,
   jsonRequest,
   stringifyLikeGo,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { objectTitle } from '../formatting/object-title.js';
 import { alertEmoji } from '../formatting/severity-emoji.js';
 import { sortedMetadata } from '../formatting/sorted-metadata.js';
@@ -30,9 +30,11 @@ export interface LarkCardPayload {
 export const larkProvider = defineProvider({
   type: 'lark',
   spec: {
-    address: z
-      .string({ error: 'required: the Lark custom bot webhook URL' })
-      .refine(isHttpUrl, 'must be an absolute http(s) URL (the Lark custom bot webhook)'),
+    address: field
+      .string('required: the Lark custom bot webhook URL')
+      .check((address) =>
+        isHttpUrl(address) ? undefined : 'must be an absolute http(s) URL (the Lark custom bot webhook)',
+      ),
   },
   encode: (event, spec) => [encodeLarkRequest(event, spec)],
 });

@@ -3,8 +3,7 @@
  * subject `channel` (upstream `internal/notifier/nats.go`). One connection per notifier, opened
  * on the first post, reused, reopened when the client gave up reconnecting, drained by `close()`.
  */
-import { defineProvider, type Event, encodeFluxEventJson } from '@notiflux/core';
-import { z } from 'zod';
+import { defineProvider, type Event, encodeFluxEventJson, field } from '@notiflux/core';
 import { openNatsPublisher } from '../nats/publisher.js';
 import { parseNatsServers } from '../nats/servers.js';
 
@@ -15,38 +14,34 @@ const NKEY_USER_SEED = /^SU[A-Z2-7]{56}$/;
 const CREDS_JWT_BLOCK = /-----BEGIN NATS USER JWT-----/;
 const CREDS_SEED_BLOCK = /-----BEGIN USER NKEY SEED-----/;
 
-const natsAddress = z
-  .string({ error: 'NATS server (address) cannot be empty' })
-  .min(1, 'NATS server (address) cannot be empty')
-  .superRefine((address, context) => {
+const natsAddress = field
+  .string('NATS server (address) cannot be empty')
+  .minLength(1, 'NATS server (address) cannot be empty')
+  .check((address) => {
     const servers = parseNatsServers(address);
-    if (typeof servers === 'string') context.addIssue({ code: 'custom', message: servers });
+    return typeof servers === 'string' ? servers : undefined;
   });
 
-const natsSubject = z
-  .string({ error: 'NATS subject (channel) cannot be empty' })
-  .min(1, 'NATS subject (channel) cannot be empty')
-  .refine((subject) => !/\s/.test(subject), 'NATS subject (channel) must not contain whitespace');
+const natsSubject = field
+  .string('NATS subject (channel) cannot be empty')
+  .minLength(1, 'NATS subject (channel) cannot be empty')
+  .check((subject) =>
+    /\s/.test(subject) ? 'NATS subject (channel) must not contain whitespace' : undefined,
+  );
 
 // Cheap structural checks of the auth material, so a pasted wrong value fails at createNotifier
 // rather than at the first post (the spec allows it; the SDK is not loaded for them).
-const natsSecret = z.record(z.string(), z.string()).superRefine((secret, context) => {
+const natsSecret = field.record().checkEach((secret, report) => {
   const creds = secret.creds?.trim();
   if (creds && !(CREDS_JWT_BLOCK.test(creds) && CREDS_SEED_BLOCK.test(creds))) {
-    context.addIssue({
-      code: 'custom',
-      path: ['creds'],
-      message:
-        'must be the content of a NATS credentials file (-----BEGIN NATS USER JWT----- and -----BEGIN USER NKEY SEED----- blocks)',
-    });
+    report(
+      'must be the content of a NATS credentials file (-----BEGIN NATS USER JWT----- and -----BEGIN USER NKEY SEED----- blocks)',
+      ['creds'],
+    );
   }
   const nkey = secret.nkey?.trim();
   if (nkey && !creds && !NKEY_USER_SEED.test(nkey)) {
-    context.addIssue({
-      code: 'custom',
-      path: ['nkey'],
-      message: 'must be an NKey user seed (SU…, 58 characters)',
-    });
+    report('must be an NKey user seed (SU…, 58 characters)', ['nkey']);
   }
 });
 

@@ -8,11 +8,11 @@ import {
   compareUtf8,
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   jsonRequest,
   stringifyLikeGo,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { endpointUrl } from '../formatting/endpoint-url.js';
 
 const TOKEN_REQUIRED = 'empty Opsgenie apikey/token';
@@ -21,7 +21,7 @@ export const opsgenieProvider = defineProvider({
   type: 'opsgenie',
   spec: {
     address: endpointUrl((address) => `invalid Opsgenie hook URL ${address}`),
-    token: z.string({ error: TOKEN_REQUIRED }).min(1, TOKEN_REQUIRED),
+    token: field.string(TOKEN_REQUIRED).minLength(1, TOKEN_REQUIRED),
   },
   encode: (event, spec) => [encodeOpsgenieRequest(event, spec)],
 });

@@ -11,12 +11,12 @@ import {
   bearerAuth,
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   httpAddress,
   mergeHeaders,
   stringifyLikeGo,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { encodeOtlpTraceProtobuf } from '../otel/otlp-protobuf.js';
 import {
   encodeOtlpTraceRequest,
@@ -62,13 +62,13 @@ export const otelProvider = defineProvider({
   spec: {
     address: httpAddress,
     // Stands in for the Alert upstream reads from the post context (a library has no Alert).
-    provider: z.object(
+    provider: field.object(
       {
-        uid: z.string({ error: alertMetadataMissing }).min(1, alertMetadataMissing),
-        name: z.string().default(''),
-        namespace: z.string().default(''),
+        uid: field.string(alertMetadataMissing).minLength(1, alertMetadataMissing),
+        name: field.string().withDefault(''),
+        namespace: field.string().withDefault(''),
       },
-      { error: alertMetadataMissing },
+      { message: alertMetadataMissing },
     ),
   },
   // Upstream's exporter refuses this at start-up.

@@ -6,6 +6,7 @@
 import {
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   jsonRequest,
   NotifierError,
@@ -14,7 +15,6 @@ import {
   REDACTED,
   stringifyLikeGo,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { endpointUrl } from '../formatting/endpoint-url.js';
 import { sortedMetadata } from '../formatting/sorted-metadata.js';
 
@@ -25,7 +25,7 @@ export const pagerdutyProvider = defineProvider({
   spec: {
     address: endpointUrl((address) => `invalid PagerDuty endpoint URL ${JSON.stringify(address)}`),
     // Required here: upstream sends an empty key and PagerDuty answers 400.
-    channel: z.string({ error: ROUTING_KEY_REQUIRED }).trim().min(1, ROUTING_KEY_REQUIRED),
+    channel: field.string(ROUTING_KEY_REQUIRED).trimmed().minLength(1, ROUTING_KEY_REQUIRED),
   },
   // The routing key is the credential: hidden in errors, onAttempt and encode.
   secretFields: ['channel'],

@@ -4,8 +4,7 @@
  * per notifier (the SDK slot: an optional peer loaded at the first post, or injected), whose
  * envelopes go through the core transport's fetch. The parts live in `../sentry/`.
  */
-import { defineProvider, type Event, NotifierError } from '@notiflux/core';
-import { z } from 'zod';
+import { defineProvider, type Event, field, NotifierError } from '@notiflux/core';
 import { SentryConnection, type SentryItem, type SentryModule } from '../sentry/client.js';
 import { parseSentryDsn } from '../sentry/dsn.js';
 import { encodeSentryErrorEvent } from '../sentry/error-event.js';
@@ -20,9 +19,9 @@ export { encodeSentryTransaction, randomSentryTraceIds, type SentryTraceIds } fr
 const TYPE = 'sentry';
 
 /** The DSN in `address`, checked by both the Go SDK's rules and the Node SDK's. */
-const sentryDsn = z.string({ error: 'DSN cannot be empty' }).superRefine((value, context) => {
+const sentryDsn = field.string('DSN cannot be empty').check((value) => {
   const parsed = parseSentryDsn(value);
-  if (typeof parsed === 'string') context.addIssue({ code: 'custom', message: parsed });
+  return typeof parsed === 'string' ? parsed : undefined;
 });
 
 export const sentryProvider = defineProvider({

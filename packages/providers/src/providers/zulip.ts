@@ -7,11 +7,11 @@ import {
   basicAuth,
   defineProvider,
   type Event,
+  field,
   type HttpRequest,
   httpAddress,
   mergeHeaders,
 } from '@notiflux/core';
-import { z } from 'zod';
 import { formatMarkdownPost } from '../formatting/markdown-post.js';
 
 const channelFormatError = (value: string) =>
@@ -21,10 +21,9 @@ export const zulipProvider = defineProvider({
   type: 'zulip',
   spec: {
     address: httpAddress,
-    channel: z.string({ error: channelFormatError('') }).superRefine((channel, context) => {
-      if (!splitZulipChannel(channel))
-        context.addIssue({ code: 'custom', message: channelFormatError(channel) });
-    }),
+    channel: field
+      .string(channelFormatError(''))
+      .check((channel) => (splitZulipChannel(channel) ? undefined : channelFormatError(channel))),
   },
   encode: (event, spec) => [encodeZulipRequest(event, spec)],
 });
