@@ -1,4 +1,4 @@
-import type { AttemptInfo, Event } from '@notiflux/providers';
+import type { Event } from '@notiflux/providers';
 import { createNotifier, createNotifierFromAnySpec, NotifierError } from '@notiflux/providers';
 import otelDefault, {
   encodeOtlpTraceProtobuf,
