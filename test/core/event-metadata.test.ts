@@ -77,6 +77,13 @@ describe('normalizeEventMetadata', () => {
     ]);
   });
 
+  it('keeps a key named __proto__ as a key, from any source', () => {
+    const sourceMetadata = JSON.parse('{"__proto__":"from the source"}') as Record<string, string>;
+    const merged = normalizeEventMetadata({ ...sampleEvent, metadata: {} }, {}, { sourceMetadata });
+    expect(Object.getPrototypeOf(merged.metadata)).toBe(Object.prototype);
+    expect(Object.entries(merged.metadata ?? {})).toEqual([['__proto__', 'from the source']]);
+  });
+
   it('drops checksum and digest ignoring case and keeps nested suffixes', () => {
     const raw = withMetadata({
       'kustomize.toolkit.fluxcd.io/Checksum': 'x',

@@ -14,7 +14,7 @@ const MAX_PROVIDER_LINES = 250;
 
 // Modules still over the limit, being split on another branch. This list must only shrink: the
 // test fails when a module on it is back under the limit, so the entry gets removed.
-const OVER_THE_LIMIT_FOR_NOW = new Set(['sentry.ts', 'slack.ts']);
+const OVER_THE_LIMIT_FOR_NOW = new Set(['slack.ts']);
 
 const providerModules = readdirSync(providersDirectory)
   .filter((file) => file.endsWith('.ts'))

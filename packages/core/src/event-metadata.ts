@@ -79,21 +79,27 @@ export function normalizeEventMetadata(
     ['Alert object .spec.summary', alert.summary ? [['summary', alert.summary]] : []],
     ['involved object controller metadata', controller],
   ];
-  const merged: Record<string, string> = {};
-  const writers = new Map<string, string[]>();
+  // A Map, not an object: a key such as `__proto__` stays a key instead of setting a prototype.
+  const merged = new Map<string, string>();
+  const writers = options.onConflict ? new Map<string, string[]>() : undefined;
   for (const [source, entries] of sources) {
     for (const [key, value] of entries) {
-      merged[key] = value;
-      writers.set(key, [...(writers.get(key) ?? []), source]);
+      merged.set(key, value);
+      if (!writers) continue;
+      const by = writers.get(key);
+      if (by) by.push(source);
+      else writers.set(key, [source]);
     }
   }
 
-  const conflicts = [...writers]
-    .filter(([, by]) => by.length > 1)
-    .map(([key, by]) => ({ key, sources: by }))
-    .sort((a, b) => (a.key < b.key ? -1 : 1));
-  if (conflicts.length > 0) options.onConflict?.(conflicts);
+  if (writers && options.onConflict) {
+    const conflicts = [...writers]
+      .filter(([, by]) => by.length > 1)
+      .map(([key, by]) => ({ key, sources: by }))
+      .sort((a, b) => (a.key < b.key ? -1 : 1));
+    if (conflicts.length > 0) options.onConflict(conflicts);
+  }
 
   const { metadata: _, ...rest } = event;
-  return Object.keys(merged).length > 0 ? { ...rest, metadata: merged } : rest;
+  return merged.size > 0 ? { ...rest, metadata: Object.fromEntries(merged) } : rest;
 }
