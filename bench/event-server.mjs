@@ -1,6 +1,10 @@
 // The event server's throughput against the least a Node server must do for an event: read the
 // body and JSON.parse it. Same load generator (an undici Pool, pipelined), same events (each one
-// new, so every answer is 202), contenders interleaved in one run, each in a fresh child process.
+// new, so every answer is 202), contenders interleaved in one run, each in a fresh child process;
+// the no-op sink the deliveries go to is a third child, so it competes with neither.
+// For notiflux, deliveries are counted too (from the server's own /metrics): after each round the
+// bench waits for the queue to drain, and the figure that meets the goal is the sustained one,
+// events accepted in the round ÷ (round + drain), so a growing backlog cannot flatter it.
 // Prints events/s for both and the ratio notiflux ÷ bare (goal >= 0.4).
 // Run after `pnpm build`: node bench/event-server.mjs
 // Env: BENCH_DURATION_MS (per round, default 3000), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 8),
@@ -67,11 +71,49 @@ async function eventsPerSecond(port, ms) {
   return (done / elapsed) * 1000;
 }
 
+/** The server's own counters: events accepted, deliveries delivered, and any that went otherwise. */
+async function deliveryCounts(port) {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  const text = await response.text();
+  const sum = (pattern) => [...text.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
+  return {
+    accepted: sum(/^notiflux_events_received_total\{result="accepted"\} (\d+)/gm),
+    delivered: sum(/^notiflux_deliveries_total\{[^}]*outcome="delivered"[^}]*\} (\d+)/gm),
+    failed: sum(/^notiflux_deliveries_total\{[^}]*outcome="(?:dead|dropped)"[^}]*\} (\d+)/gm),
+  };
+}
+
+/** Waits until every accepted event is delivered (or gives up after a minute); returns the ms it took. */
+async function drained(port) {
+  const started = performance.now();
+  for (;;) {
+    const counts = await deliveryCounts(port);
+    if (counts.failed > 0) throw new Error(`${counts.failed} deliveries did not reach the sink`);
+    if (counts.delivered >= counts.accepted) return performance.now() - started;
+    if (performance.now() - started > 60_000) throw new Error('the delivery queue did not drain in 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function measure(mode, sinkPort) {
   const child = await startChild(mode, String(sinkPort));
   try {
     await eventsPerSecond(child.port, Math.min(1000, durationMs / 2)); // warm-up
-    return await eventsPerSecond(child.port, durationMs);
+    if (mode === 'bare') return { accepted: await eventsPerSecond(child.port, durationMs) };
+    await drained(child.port);
+    const before = await deliveryCounts(child.port);
+    const started = performance.now();
+    const accepted = await eventsPerSecond(child.port, durationMs);
+    const elapsed = performance.now() - started;
+    const after = await deliveryCounts(child.port);
+    const drainMs = await drained(child.port);
+    return {
+      accepted,
+      delivered: ((after.delivered - before.delivered) / elapsed) * 1000,
+      backlog: after.accepted - after.delivered,
+      drainMs,
+      sustained: ((after.accepted - before.accepted) / (elapsed + drainMs)) * 1000,
+    };
   } finally {
     child.stop();
   }
@@ -89,15 +131,22 @@ try {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const of = (list, field) => median(list.map((result) => result[field]));
 const format = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const bare = median(results.bare);
-const notiflux = median(results.notiflux);
+const row = (label, value, unit = 'events/s') =>
+  console.log(`  ${label.padEnd(44)} ${format.format(value).padStart(8)} ${unit}`);
+const bare = of(results.bare, 'accepted');
+const sustained = of(results.notiflux, 'sustained');
 console.log(
-  `event server, ${rounds} round(s) of ${durationMs} ms, ${connections} connections × ${pipelining} pipelined`,
+  `event server, ${rounds} round(s) of ${durationMs} ms, ${connections} connections × ${pipelining} pipelined (medians)`,
 );
-console.log(`  bare node:http + JSON.parse  ${format.format(bare).padStart(8)} events/s`);
-console.log(`  createEventServer (202 path) ${format.format(notiflux).padStart(8)} events/s`);
-const ratio = notiflux / bare;
+row('bare node:http + JSON.parse', bare);
+row('createEventServer: answered 202', of(results.notiflux, 'accepted'));
+row('  deliveries completed during the round', of(results.notiflux, 'delivered'), 'deliveries/s');
+row('  backlog at the end of the round', of(results.notiflux, 'backlog'), 'deliveries');
+row('  time to drain it', of(results.notiflux, 'drainMs'), 'ms');
+row('  sustained: accepted ÷ (round + drain)', sustained);
+const ratio = sustained / bare;
 console.log(
-  `  ratio notiflux ÷ bare        ${ratio.toFixed(2).padStart(8)}   goal >= ${goal}: ${ratio >= goal ? 'met' : 'MISSED'}`,
+  `  ratio notiflux (sustained) ÷ bare ${ratio.toFixed(2).padStart(19)}   goal >= ${goal}: ${ratio >= goal ? 'met' : 'MISSED'}`,
 );
