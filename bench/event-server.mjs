@@ -1,11 +1,12 @@
 // The event server's throughput against the least a Node server must do for an event: read the
-// body and JSON.parse it. Same load generator (an undici Pool, pipelined), same events (each one
+// body and JSON.parse it; and, for a hub that delivers, that plus one raw undici post of the body
+// to the sink (`bare-post`). Same load generator (an undici Pool, pipelined), same events (each one
 // new, so every answer is 202), contenders interleaved in one run, each in a fresh child process;
 // the no-op sink the deliveries go to is a third child, so it competes with neither.
 // For notiflux, deliveries are counted too (from the server's own /metrics): after each round the
 // bench waits for the queue to drain, and the figure that meets the goal is the sustained one,
 // events accepted in the round ÷ (round + drain), so a growing backlog cannot flatter it.
-// Prints events/s for both and the ratio notiflux ÷ bare (goal >= 0.4).
+// Prints events/s for each and the ratios notiflux ÷ bare (goal >= 0.4) and notiflux ÷ bare-post.
 // Run after `pnpm build`: node bench/event-server.mjs
 // Env: BENCH_DURATION_MS (per round, default 3000), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 8),
 // BENCH_PIPELINING (default 8); connections × pipelining requests are kept in flight. Deep pipelining keeps
@@ -120,10 +121,11 @@ async function measure(mode, sinkPort) {
 }
 
 const sink = await startChild('sink');
-const results = { bare: [], notiflux: [] };
+const results = { bare: [], 'bare-post': [], notiflux: [] };
 try {
   for (let round = 0; round < rounds; round++) {
     results.bare.push(await measure('bare', sink.port));
+    results['bare-post'].push(await measure('bare-post', sink.port));
     results.notiflux.push(await measure('notiflux', sink.port));
   }
 } finally {
@@ -134,13 +136,15 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const of = (list, field) => median(list.map((result) => result[field]));
 const format = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const row = (label, value, unit = 'events/s') =>
-  console.log(`  ${label.padEnd(44)} ${format.format(value).padStart(8)} ${unit}`);
+  console.log(`  ${label.padEnd(50)} ${format.format(value).padStart(8)} ${unit}`);
 const bare = of(results.bare, 'accepted');
 const sustained = of(results.notiflux, 'sustained');
 console.log(
   `event server, ${rounds} round(s) of ${durationMs} ms, ${connections} connections × ${pipelining} pipelined (medians)`,
 );
 row('bare node:http + JSON.parse', bare);
+const floor = of(results['bare-post'], 'sustained');
+row('bare + one raw undici post per event (sustained)', floor);
 row('createEventServer: answered 202', of(results.notiflux, 'accepted'));
 row('  deliveries completed during the round', of(results.notiflux, 'delivered'), 'deliveries/s');
 row('  backlog at the end of the round', of(results.notiflux, 'backlog'), 'deliveries');
@@ -148,5 +152,6 @@ row('  time to drain it', of(results.notiflux, 'drainMs'), 'ms');
 row('  sustained: accepted ÷ (round + drain)', sustained);
 const ratio = sustained / bare;
 console.log(
-  `  ratio notiflux (sustained) ÷ bare ${ratio.toFixed(2).padStart(19)}   goal >= ${goal}: ${ratio >= goal ? 'met' : 'MISSED'}`,
+  `  ratio notiflux (sustained) ÷ bare ${ratio.toFixed(2).padStart(25)}   goal >= ${goal}: ${ratio >= goal ? 'met' : 'MISSED'}`,
 );
+console.log(`  ratio notiflux (sustained) ÷ bare + post ${(sustained / floor).toFixed(2).padStart(18)}`);
