@@ -93,8 +93,8 @@ async function notifluxServer() {
     ],
     secrets: [],
   });
-  // Logs at info, as the server runs by default, written to nowhere.
-  const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
+  // Logs at info, as the server's default logger does (asynchronous pino destination), written to nowhere.
+  const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
   const server = createEventServer(dispatcher, { port: 0, logger });
   server.httpServer.keepAliveTimeout = 120_000;
   const { url } = await server.listen();

@@ -9,7 +9,8 @@
 // Prints events/s for each and the ratios notiflux ÷ bare (goal >= 0.4) and notiflux ÷ bare-post.
 // Run after `pnpm build`: node bench/event-server.mjs
 // Env: BENCH_DURATION_MS (per round, default 3000), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 8),
-// BENCH_PIPELINING (default 8); connections × pipelining requests are kept in flight. Deep pipelining keeps
+// BENCH_PIPELINING (default 8), BENCH_WARMUP_EVENTS (events sent before each round, default 20 000);
+// connections × pipelining requests are kept in flight. Deep pipelining keeps
 // the figure about the servers rather than about how often a busy machine schedules the processes.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -25,6 +26,7 @@ const durationMs = Number(process.env.BENCH_DURATION_MS ?? 3000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const pipelining = Number(process.env.BENCH_PIPELINING ?? 8);
+const warmupEvents = Number(process.env.BENCH_WARMUP_EVENTS ?? 20_000);
 const concurrency = connections * pipelining;
 const goal = 0.4;
 const target = fileURLToPath(new URL('./event-server-target.mjs', import.meta.url));
@@ -72,6 +74,18 @@ async function eventsPerSecond(port, ms) {
   return (done / elapsed) * 1000;
 }
 
+/**
+ * Warms a contender up by events, not by time: on a busy machine a second may be a few hundred
+ * events, and the round would then measure V8 compiling the server rather than the server.
+ */
+async function warmUp(port) {
+  let events = 0;
+  const until = performance.now() + 20_000;
+  while (events < warmupEvents && performance.now() < until) {
+    events += ((await eventsPerSecond(port, 250)) * 250) / 1000;
+  }
+}
+
 /** The server's own counters: events accepted, deliveries delivered, and any that went otherwise. */
 async function deliveryCounts(port) {
   const response = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -99,7 +113,7 @@ async function drained(port) {
 async function measure(mode, sinkPort) {
   const child = await startChild(mode, String(sinkPort));
   try {
-    await eventsPerSecond(child.port, Math.min(1000, durationMs / 2)); // warm-up
+    await warmUp(child.port);
     if (mode === 'bare') return { accepted: await eventsPerSecond(child.port, durationMs) };
     await drained(child.port);
     const before = await deliveryCounts(child.port);
