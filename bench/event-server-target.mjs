@@ -1,11 +1,14 @@
 // One contender of the event-server benchmark, run as a child process so that the load
 // generator does not share its event loop. `bare`: a node:http server that reads each body and
-// JSON.parses it, nothing else. `notiflux`: createEventServer over a real dispatcher with the
+// JSON.parses it, nothing else. `bare-post`: the same, and it posts each body to the sink with
+// undici's raw `dispatch` on a keep-alive pool (no validation, no queue, no retry): the least a
+// hub that really delivers must do. `notiflux`: createEventServer over a real dispatcher with the
 // memory queue, posting every event through a `generic` Provider to a no-op sink in another
 // child. Prints its port on stdout; exits when its stdin closes.
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
+import { Agent } from 'undici';
 import { createDispatcher, createEventServer } from '../packages/dispatch/dist/index.js';
 
 const [mode, sinkPort] = process.argv.slice(2);
@@ -17,6 +20,47 @@ async function bareServer() {
     request.on('end', () => {
       JSON.parse(Buffer.concat(chunks).toString('utf8'));
       response.writeHead(202, { 'content-length': '0' }).end();
+    });
+  });
+  server.keepAliveTimeout = 120_000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server.address().port;
+}
+
+/** Posts each body to the sink as it arrives, counting the answers (the count is what `/metrics` shows). */
+async function barePostServer() {
+  const pool = new Agent({ connections: 128 });
+  const origin = `http://127.0.0.1:${sinkPort}`;
+  let accepted = 0;
+  let delivered = 0;
+  const handler = {
+    onRequestStart() {},
+    onResponseStart() {},
+    onResponseData() {},
+    onResponseEnd() {
+      delivered += 1;
+    },
+    onResponseError() {},
+  };
+  const server = createServer((request, response) => {
+    if (request.url === '/metrics') {
+      response.end(
+        `notiflux_events_received_total{result="accepted"} ${accepted}\nnotiflux_deliveries_total{outcome="delivered"} ${delivered}\n`,
+      );
+      return;
+    }
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      JSON.parse(body.toString('utf8'));
+      accepted += 1;
+      response.writeHead(202, { 'content-length': '0' }).end();
+      pool.dispatch(
+        { origin, path: '/hook', method: 'POST', headers: { 'content-type': 'application/json' }, body },
+        handler,
+      );
     });
   });
   server.keepAliveTimeout = 120_000;
@@ -49,8 +93,8 @@ async function notifluxServer() {
     ],
     secrets: [],
   });
-  // Logs at info, as the server runs by default, written to nowhere.
-  const logger = pino({ level: 'info' }, pino.destination('/dev/null'));
+  // Logs at info, as the server's default logger does (asynchronous pino destination), written to nowhere.
+  const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
   const server = createEventServer(dispatcher, { port: 0, logger });
   server.httpServer.keepAliveTimeout = 120_000;
   const { url } = await server.listen();
@@ -68,8 +112,8 @@ async function sinkServer() {
   return server.address().port;
 }
 
-const port =
-  mode === 'bare' ? await bareServer() : mode === 'sink' ? await sinkServer() : await notifluxServer();
+const servers = { bare: bareServer, 'bare-post': barePostServer, sink: sinkServer, notiflux: notifluxServer };
+const port = await servers[mode]();
 process.stdout.write(`${port}\n`);
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();

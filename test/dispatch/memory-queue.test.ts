@@ -235,4 +235,22 @@ describe('memoryQueue', () => {
     await queue.drain();
     expect(JSON.parse(h.requestsTo('hook')[0]!.body).message).toBe(original);
   });
+
+  it('keeps the copy structuredClone would: an own __proto__ key stays a key, a Date stays a Date', async () => {
+    const queue = memoryQueue();
+    const posted: QueuedDelivery[] = [];
+    await queue.start({ post: async (delivery) => void posted.push(delivery), report: () => undefined });
+    const delivery = h.delivery('hook');
+    const metadata = JSON.parse('{"__proto__": {"polluted": "yes"}, "list": [1, "two", null]}');
+    const odd = { ...delivery, id: 'odd', event: { ...delivery.event, metadata, at: new Date(0) } };
+    await queue.enqueue([odd as unknown as QueuedDelivery]);
+    await queue.drain();
+    await queue.close();
+    const copy = posted[0] as unknown as typeof odd;
+    expect(copy).toEqual(structuredClone(odd));
+    expect(copy.event.metadata).not.toBe(metadata);
+    expect(Object.getPrototypeOf(copy.event.metadata)).toBe(Object.prototype);
+    expect(Object.keys(copy.event.metadata)).toEqual(['__proto__', 'list']);
+    expect(copy.event.at).toBeInstanceOf(Date);
+  });
 });

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Event } from '@notiflux/providers';
 import type { ObjectRef } from './delivery.js';
+import { sha256Hex } from './sha256-hex.js';
 
 /**
  * A delivery's id: a hash of the whole event as received (timestamp included), the source's
@@ -19,17 +19,35 @@ export function deliveryId(
     `${alert.namespace}/${alert.name}`,
     `${provider.namespace}/${provider.name}`,
   ].join('\n');
-  return createHash('sha256').update(identity, 'utf8').digest('hex').slice(0, 32);
+  return sha256Hex(identity).slice(0, 32);
 }
 
-/** JSON with object keys sorted, so equal values give equal text whatever their key order. */
+/**
+ * JSON with object keys sorted, so equal values give equal text whatever their key order.
+ * Written as loops: it runs on every delivery, and the entries/filter/map/join form cost twice as much.
+ */
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) text += ',';
+      // What JSON.stringify leaves out (undefined) is an empty slot here.
+      text += canonicalJson(value[index]) ?? '';
+    }
+    return `${text}]`;
   }
-  return JSON.stringify(value);
+  const object = value as Record<string, unknown>;
+  // The default sort orders by UTF-16 code units, as `<` on strings does.
+  const keys = Object.keys(object).sort();
+  let text = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = object[key];
+    if (item === undefined) continue;
+    if (!first) text += ',';
+    first = false;
+    text += `${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${text}}`;
 }

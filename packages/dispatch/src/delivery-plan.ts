@@ -57,19 +57,19 @@ export function planDelivery(
   const rule = providerRule(provider.type, configured.suspended, cleaned);
   if (rule.state !== 'queued') return { delivery: { ...base, ...rule } };
 
+  // Built field by field: this runs for every delivery, and spreads of optional parts allocate.
   const { eventMetadata, summary } = alert.alert.spec;
-  const merged = normalizeEventMetadata(
-    cleaned,
-    { ...(eventMetadata ? { eventMetadata } : {}), ...(summary ? { summary } : {}) },
-    {
-      ...(sourceMetadata ? { sourceMetadata } : {}),
-      ...(options.onConflict ? { onConflict: options.onConflict } : {}),
-    },
-  );
+  const alertMetadata: Parameters<typeof normalizeEventMetadata>[1] = {};
+  if (eventMetadata) alertMetadata.eventMetadata = eventMetadata;
+  if (summary) alertMetadata.summary = summary;
+  const normalizeOptions: Parameters<typeof normalizeEventMetadata>[2] = {};
+  if (sourceMetadata) normalizeOptions.sourceMetadata = sourceMetadata;
+  if (options.onConflict) normalizeOptions.onConflict = options.onConflict;
+  const merged = normalizeEventMetadata(cleaned, alertMetadata, normalizeOptions);
   if (!configured.setsCommitStatus) {
     return {
-      delivery: { ...base, state: 'queued', event: merged },
-      queued: { ...base, event: merged },
+      delivery: { id: base.id, alert: base.alert, provider, state: 'queued', event: merged },
+      queued: { id: base.id, alert: base.alert, provider, event: merged },
     };
   }
   const status = commitStatusIdFor(configured.commitStatusExpr, merged, alert.alert, configured.provider);

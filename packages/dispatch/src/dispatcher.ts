@@ -205,7 +205,8 @@ class FluxDispatcher implements Dispatcher {
 
   private logOutcomes(incoming: IncomingEvent, plans: DeliveryPlan[]): void {
     const logger = this.logger;
-    if (!logger) return;
+    // Most events have nothing to tell: every delivery queued.
+    if (!logger || plans.every((plan) => plan.delivery.state === 'queued')) return;
     const object = shownObject(incoming.event.involvedObject);
     for (const plan of plans) {
       if (plan.delivery.state === 'refused') {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { NotifierError } from '@notiflux/providers';
 import type { DeliveryReport, QueuedDelivery } from '../delivery.js';
 import type { Logger } from '../dispatcher-types.js';
@@ -10,6 +11,7 @@ import type {
   QueueOptions,
   QueueWorker,
 } from './delivery-queue.js';
+import { plainCopy } from './plain-copy.js';
 import { checkSchedule, nextAttemptDelayMs } from './retry-schedule.js';
 
 /** Timer functions the queue schedules later attempts with (tests may pass fake ones). */
@@ -54,7 +56,6 @@ interface Entry {
   attempts: number;
   nextAttemptAt?: number;
   timer?: unknown;
-  abort?: AbortController;
 }
 
 const unrefTimers: QueueTimers = {
@@ -104,7 +105,7 @@ function copyOf(delivery: QueuedDelivery, index: number): QueuedDelivery {
   // A copy, as a queue in Redis would hold: later changes by the caller do not reach the post,
   // and anything that is not plain data fails here rather than on another process.
   try {
-    return structuredClone(delivery);
+    return plainCopy(delivery);
   } catch (error) {
     throw new TypeError(
       `deliveries[${index}] (${delivery.id}) must be plain data: ${(error as Error).message}`,
@@ -132,7 +133,13 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
   let head = 0;
   let active = 0;
   let delayed = 0;
-  const runs = new Set<Promise<void>>();
+  // Attempts not yet settled, and close's wait for the last of them.
+  let running = 0;
+  let runsSettled: (() => void) | undefined;
+  // One signal for every post: close aborts all of them at once, and a controller per post
+  // (with a listener per post on it) is a measurable share of a delivery's cost.
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
   const orders = new DeliveredOrders();
   const dead = new DeadLetters(checkDeadLimit(options.deadLimit), clock, (delivery) => {
     if (delivery.supersede) orders.release(delivery.supersede.key);
@@ -191,23 +198,30 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
   };
 
   const attempt = async (entry: Entry, post: QueueWorker['post']): Promise<void> => {
-    const controller = new AbortController();
+    running += 1;
+    try {
+      await attemptOnce(entry, post);
+    } finally {
+      running -= 1;
+      if (running === 0) runsSettled?.();
+    }
+  };
+
+  const attemptOnce = async (entry: Entry, post: QueueWorker['post']): Promise<void> => {
     entry.state = 'active';
-    entry.abort = controller;
     entry.attempts += 1;
     active += 1;
     const started = clock();
     let failure: { error: unknown } | undefined;
     try {
-      await post(entry.delivery, controller.signal);
+      await post(entry.delivery, stop.signal);
     } catch (error) {
       failure = { error };
     }
     const durationMs = Math.max(0, clock() - started);
     active -= 1;
-    entry.abort = undefined;
     // Aborted by close: neither delivered nor dead, only unfinished (close counted it).
-    if (controller.signal.aborted) return;
+    if (stop.signal.aborted) return;
     const { supersede } = entry.delivery;
     if (failure === undefined) {
       if (supersede) orders.delivered(supersede.key, supersede.order);
@@ -243,8 +257,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
         finish(entry, outcomeOf(entry, { state: 'dropped', reason: 'superseded', attempts: entry.attempts }));
         continue;
       }
-      const run = attempt(entry, post).finally(() => runs.delete(run));
-      runs.add(run);
+      void attempt(entry, post);
     }
     if (head > 1024 && head * 2 > waiting.length) {
       waiting = waiting.slice(head);
@@ -336,17 +349,16 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
         entry.timer = undefined;
       }
       closed = (async () => {
-        if (runs.size > 0) {
-          let deadline: NodeJS.Timeout | undefined;
-          await Promise.race([
-            Promise.allSettled([...runs]),
-            new Promise<void>((resolve) => {
-              deadline = setTimeout(resolve, Math.min(timeoutMs, MAX_TIMER_MS));
-            }),
-          ]);
-          clearTimeout(deadline);
+        if (running > 0) {
+          await new Promise<void>((resolve) => {
+            const deadline = setTimeout(resolve, Math.min(timeoutMs, MAX_TIMER_MS));
+            runsSettled = () => {
+              clearTimeout(deadline);
+              resolve();
+            };
+          });
         }
-        for (const entry of pending.values()) entry.abort?.abort(new Error('memoryQueue closed'));
+        stop.abort(new Error('memoryQueue closed'));
         const unfinished = pending.size;
         if (unfinished > 0) {
           logger?.warn(

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Event } from '@notiflux/providers';
 import { objectGroupPrefix } from '../metadata/clean-metadata.js';
+import { sha256Hex } from '../sha256-hex.js';
 
 /**
  * The duplicate-suppression key of an event whose metadata was cleaned (the controller's `token`
@@ -27,5 +27,5 @@ export function duplicateKey(event: Event, sourceMetadata?: Record<string, strin
   for (const key of Object.keys(sourceMetadata ?? {}).sort()) {
     parts.push(`source.${key}=${sourceMetadata?.[key]}`);
   }
-  return createHash('sha256').update(parts.join('/'), 'utf8').digest('hex');
+  return sha256Hex(parts.join('/'));
 }

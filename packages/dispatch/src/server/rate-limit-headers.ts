@@ -4,9 +4,18 @@
  */
 import type { RateLimitInfo } from '../dispatcher-types.js';
 
+/** The last second formatted: every answer in one second shows the same reset time. */
+let lastSecond = Number.NaN;
+let lastText = '';
+
 /** `Mon, 02 Jan 2006 15:04:05 UTC`: RFC 1123 with the zone named `UTC`, as Go formats it. */
 export function formatResetTime(ms: number): string {
-  return new Date(ms).toUTCString().replace(/GMT$/, 'UTC');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(ms).toUTCString().replace(/GMT$/, 'UTC');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 export function rateLimitHeaders(info: RateLimitInfo): Record<string, string> {
