@@ -201,6 +201,19 @@ describe('slack Web API mode (@slack/web-api WebClient)', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('sends custom headers, but none replaces the Bearer token or the form content type', async () => {
+    const server = await receiver({ defaultResponse: okAnswer });
+    const headers = { Authorization: 'Bearer intruder', 'content-type': 'text/plain', 'X-Team': 'ops' };
+    await notifier(webApi(server.url, { headers }), { providers }).post(sampleEvent);
+    const [request] = server.requests;
+    expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(request?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(request?.headers['x-team']).toBe('ops');
+    // Without a token, the spec's own Authorization is the only credential and is sent.
+    await notifier(webApi(server.url, { headers, token: undefined }), { providers }).post(sampleEvent);
+    expect(server.requests[1]?.headers.authorization).toBe('Bearer intruder');
+  });
+
   it('prefers the token over userinfo in the address for Authorization', async () => {
     const server = await receiver({ defaultResponse: okAnswer });
     const withUserinfo = server.url.replace('://', '://user:pass@');

@@ -229,10 +229,6 @@ export const contractRows: ContractRow[] = [
     },
     // Slack's own refusal (ok:false in a JSON body) is REJECTED, on a 2xx or a 4xx.
     clientError: { code: 'REJECTED', answer: json(400, { ok: false, error: 'invalid_arguments' }) },
-    outOfScope: {
-      customHeaders:
-        'KNOWN DEFECT, left to the Slack send path: a spec Authorization header replaces the Bearer token in Web API mode',
-    },
   }),
   webhookRow({
     name: 'discord',
