@@ -14,6 +14,7 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type EventHubPeer, startEventHubPeer } from '../support/amqp-event-hub-peer.js';
 import { listenOnLoopback } from '../support/listen-on-loopback.js';
+import { withoutPeer, withPeerMissing } from '../support/missing-peer.js';
 import { useProviderHarness } from '../support/provider-harness.js';
 import { rejection } from '../support/rejection.js';
 import { sampleEvent, sampleEventJson } from '../support/sample-events.js';
@@ -100,6 +101,51 @@ describe('azureeventhub: SAS connection string (plain AMQP peer, UseDevelopmentE
     expect(received?.messageId).toBeUndefined();
     expect(received?.correlationId).toBeUndefined();
     expect(received?.applicationProperties).toBeUndefined();
+  });
+
+  it("uses the @azure/event-hubs module given in CreateOptions.sdk; the optional peer's import never happens", async () => {
+    const real = await vi.importActual<typeof import('@azure/event-hubs')>('@azure/event-hubs');
+    await withPeerMissing('@azure/event-hubs', async (imports) => {
+      const fresh = await import('@notiflux/providers/azureeventhub');
+      const constructed = vi.fn();
+      class RecordingProducerClient extends real.EventHubProducerClient {
+        constructor(...args: ConstructorParameters<typeof real.EventHubProducerClient>) {
+          constructed();
+          super(...args);
+        }
+      }
+      const spec = {
+        type: 'azureeventhub',
+        address: peer.connectionString({ key: SAS_KEY, hub: HUB }),
+        timeout: '5s',
+      } as const;
+      await notifier(spec, {
+        providers: [fresh.azureeventhubProvider],
+        sdk: { '@azure/event-hubs': { EventHubProducerClient: RecordingProducerClient } },
+      }).post(sampleEvent);
+      expect(constructed).toHaveBeenCalledTimes(1);
+      expect(imports).not.toHaveBeenCalled();
+      expect(peer.events.map((event) => event.body.toString('utf8'))).toEqual([sampleEventJson]);
+
+      // Without the injection, the notifier imports the peer (which the mock refuses).
+      await rejection(notifier(spec, { providers: [fresh.azureeventhubProvider] }).post(sampleEvent));
+      expect(imports).toHaveBeenCalledTimes(1);
+      expect(peer.events).toHaveLength(1);
+    });
+  });
+
+  it('fails with MISSING_DEPENDENCY naming @azure/event-hubs when it is not installed', async () => {
+    const error = await rejection(
+      notifier(
+        { type: 'azureeventhub', address: peer.connectionString({ key: SAS_KEY, hub: HUB }), timeout: '5s' },
+        { providers: [withoutPeer(azureeventhubProvider)] },
+      ).post(sampleEvent),
+    );
+    expect(error).toMatchObject({ code: 'MISSING_DEPENDENCY', providerType: 'azureeventhub' });
+    expect(error.message).toBe(
+      'the azureeventhub provider needs the optional package "@azure/event-hubs", which is not installed: run `npm install @azure/event-hubs`',
+    );
+    expect(peer.events).toHaveLength(0);
   });
 
   it('authenticates with a SAS token signed by the connection string key', async () => {

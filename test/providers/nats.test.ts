@@ -7,10 +7,12 @@ import { type Event, encodeFluxEventJson } from '@notiflux/core';
 import { NotifierError } from '@notiflux/providers';
 import { encodeNatsMessage, natsAuthOf, natsProvider, parseNatsServers } from '@notiflux/providers/nats';
 import { type ConnectionOptions, connect, nkeys } from 'nats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listenOnLoopback } from '../support/listen-on-loopback.js';
+import { withoutPeer, withPeerMissing } from '../support/missing-peer.js';
 import { type NatsTestServer, startNatsServer } from '../support/nats-server.js';
 import { useProviderHarness } from '../support/provider-harness.js';
+import { rejection } from '../support/rejection.js';
 import { sampleEvent, sampleEventJson } from '../support/sample-events.js';
 import { createTestPki, type TestPki } from '../support/test-certificates.js';
 import { describeNeeding } from '../support/test-services.js';
@@ -197,6 +199,49 @@ describeWithNats('nats without auth', () => {
     } finally {
       await subscriber.close();
     }
+  });
+
+  it("uses the nats module given in CreateOptions.sdk; the optional peer's import never happens", async () => {
+    const real = await vi.importActual<typeof import('nats')>('nats');
+    await withPeerMissing('nats', async (imports) => {
+      const fresh = await import('@notiflux/providers/nats');
+      const connects = vi.fn();
+      const injected = {
+        ...real,
+        connect: (...args: Parameters<typeof real.connect>) => {
+          connects();
+          return real.connect(...args);
+        },
+      };
+      const spec = { type: 'nats', address: server.url, channel: 'flux.injected' } as never;
+      const subscriber = await subscribe(server.url, 'flux.injected');
+      try {
+        await createNotifier(spec, { providers: [fresh.natsProvider], sdk: { nats: injected } }).post(
+          sampleEvent,
+        );
+        const received = await subscriber.next();
+        expect(received.map(({ data }) => text(data))).toEqual([sampleEventJson]);
+      } finally {
+        await subscriber.close();
+      }
+      expect(connects).toHaveBeenCalledTimes(1);
+      expect(imports).not.toHaveBeenCalled();
+
+      // Without the injection, the notifier imports the peer (which the mock refuses).
+      await rejection(createNotifier(spec, { providers: [fresh.natsProvider] }).post(sampleEvent));
+      expect(imports).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  it('fails with MISSING_DEPENDENCY naming the nats package when it is not installed', async () => {
+    const spec = { type: 'nats', address: server.url, channel: 'flux.none' } as never;
+    const error = await rejection(
+      createNotifier(spec, { providers: [withoutPeer(natsProvider)] }).post(sampleEvent),
+    );
+    expect(error).toMatchObject({ code: 'MISSING_DEPENDENCY', providerType: 'nats' });
+    expect(error.message).toBe(
+      'the nats provider needs the optional package "nats", which is not installed: run `npm install nats`',
+    );
   });
 
   it('accepts an address without scheme or port parts it does not need', async () => {

@@ -9,6 +9,7 @@ import { gitlabProvider } from '@notiflux/providers/gitlab';
 import { sentryProvider } from '@notiflux/providers/sentry';
 import { slackProvider } from '@notiflux/providers/slack';
 import { describe, expect, it, vi } from 'vitest';
+import { notInstalled, withoutPeer, withPeerMissing } from '../support/missing-peer.js';
 import { useProviderHarness } from '../support/provider-harness.js';
 import type { RecordedRequest, ScriptedResponse } from '../support/recording-server.js';
 import { rejection } from '../support/rejection.js';
@@ -23,11 +24,6 @@ const json = (status: number, body: unknown): ScriptedResponse => ({
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),
 });
-
-const missing = (name: string) =>
-  Object.assign(new Error(`Cannot find package '${name}' imported from the test`), {
-    code: 'ERR_MODULE_NOT_FOUND',
-  });
 
 describe('sdk slot: loading and injecting', () => {
   /** A provider whose SDK greets; `seen` collects what `send` got from it. */
@@ -69,7 +65,7 @@ describe('sdk slot: loading and injecting', () => {
 
   it('keeps the MISSING_DEPENDENCY error of a missing peer, and tries again on the next post', async () => {
     const load = vi.fn(async (): Promise<{ version: string }> => {
-      throw missing('greeter-sdk');
+      throw notInstalled('greeter-sdk');
     });
     const greeter = defineProvider({
       type: 'greeter',
@@ -89,14 +85,8 @@ describe('sdk slot: loading and injecting', () => {
   });
 
   it("slack: an injected @slack/web-api is used; the optional peer's import never happens", async () => {
-    const imports = vi.fn();
     const real = await vi.importActual<typeof import('@slack/web-api')>('@slack/web-api');
-    vi.resetModules();
-    vi.doMock('@slack/web-api', () => {
-      imports();
-      throw missing('@slack/web-api');
-    });
-    try {
+    await withPeerMissing('@slack/web-api', async (imports) => {
       const fresh = await import('@notiflux/providers/slack');
       const server = await receiver({ respondWith: json(200, { ok: true }) });
       const constructed = vi.fn();
@@ -124,10 +114,7 @@ describe('sdk slot: loading and injecting', () => {
       );
       expect(imports).toHaveBeenCalledTimes(1);
       expect(server.requests).toHaveLength(1);
-    } finally {
-      vi.doUnmock('@slack/web-api');
-      vi.resetModules();
-    }
+    });
   });
 });
 
@@ -205,13 +192,9 @@ describe.each(sdkCases)('sdk slot: $name sends through the core transport', (sdk
     const [definition] = sdkCase.providers?.providers ?? [];
     if (!definition?.sdk) throw new Error('expected a definition with an sdk');
     const pkg = definition.sdk.package;
-    const withoutPeer = {
-      ...definition,
-      sdk: { ...definition.sdk, load: () => Promise.reject(missing(pkg)) },
-    };
     const server = await receiver();
     const error = await rejection(
-      notifier(sdkCase.spec(server.url), { providers: [withoutPeer] }).post(sampleEvent),
+      notifier(sdkCase.spec(server.url), { providers: [withoutPeer(definition)] }).post(sampleEvent),
     );
     expect(error).toMatchObject({ code: 'MISSING_DEPENDENCY', providerType: definition.type });
     expect(error.message).toBe(

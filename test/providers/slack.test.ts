@@ -10,6 +10,7 @@ import {
 } from '@notiflux/providers/slack';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { withPeerMissing } from '../support/missing-peer.js';
 import { useProviderHarness } from '../support/provider-harness.js';
 import { rejection } from '../support/rejection.js';
 import { sampleEvent, upstreamTestEvent } from '../support/sample-events.js';
@@ -76,15 +77,7 @@ describe('slack webhook mode (core transport)', () => {
   });
 
   it('does not load @slack/web-api (no MISSING_DEPENDENCY without the SDK)', async () => {
-    const loads = vi.fn();
-    vi.resetModules();
-    vi.doMock('@slack/web-api', () => {
-      loads();
-      throw Object.assign(new Error("Cannot find package '@slack/web-api'"), {
-        code: 'ERR_MODULE_NOT_FOUND',
-      });
-    });
-    try {
+    await withPeerMissing('@slack/web-api', async (loads) => {
       const fresh = await import('@notiflux/providers/slack');
       const server = await receiver();
       await notifier(
@@ -93,10 +86,7 @@ describe('slack webhook mode (core transport)', () => {
       ).post(sampleEvent);
       expect(server.requests).toHaveLength(1);
       expect(loads).not.toHaveBeenCalled();
-    } finally {
-      vi.doUnmock('@slack/web-api');
-      vi.resetModules();
-    }
+    });
   });
 });
 
@@ -261,24 +251,13 @@ describe('slack Web API mode (@slack/web-api WebClient)', () => {
   });
 
   it('loads @slack/web-api on the first Web API post only, not at import or createNotifier', async () => {
-    const loads = vi.fn();
-    vi.resetModules();
-    vi.doMock('@slack/web-api', () => {
-      loads();
-      throw Object.assign(new Error("Cannot find package '@slack/web-api'"), {
-        code: 'ERR_MODULE_NOT_FOUND',
-      });
-    });
-    try {
+    await withPeerMissing('@slack/web-api', async (loads) => {
       const fresh = await import('@notiflux/providers/slack');
       const slack = notifier(webApi('http://127.0.0.1:9'), { providers: [fresh.slackProvider] });
       expect(loads).not.toHaveBeenCalled();
       await rejection(slack.post(sampleEvent));
       expect(loads).toHaveBeenCalledTimes(1);
-    } finally {
-      vi.doUnmock('@slack/web-api');
-      vi.resetModules();
-    }
+    });
   });
 });
 

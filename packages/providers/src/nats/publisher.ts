@@ -1,11 +1,10 @@
-import {
-  type ConnectContext,
-  type Deadline,
-  importOptionalPeer,
-  type OutgoingMessage,
-  type ProviderConnection,
-  type Redactor,
-  type TlsOptions,
+import type {
+  ConnectContext,
+  Deadline,
+  OutgoingMessage,
+  ProviderConnection,
+  Redactor,
+  TlsOptions,
 } from '@notiflux/core';
 import type { ConnectionOptions, NatsConnection, Status } from 'nats';
 import { withinDeadline } from '../connection/within-deadline.js';
@@ -13,7 +12,7 @@ import { natsAuthOptions } from './auth.js';
 import { NatsPublishErrors } from './publish-errors.js';
 import { type NatsServer, parseNatsServers } from './servers.js';
 
-type NatsModule = typeof import('nats');
+export type NatsModule = typeof import('nats');
 
 const CLIENT_NAME = 'NATS Provider Publisher';
 const NO_ANSWER = { timeout: 'no answer from the NATS server in time' };
@@ -34,10 +33,9 @@ export interface NatsPublisherSpec {
  */
 export async function openNatsPublisher(
   spec: NatsPublisherSpec,
-  context: ConnectContext,
+  context: ConnectContext<NatsModule>,
 ): Promise<ProviderConnection> {
-  const nats = await importOptionalPeer('nats', () => import('nats'), 'nats');
-  return new NatsPublisher(nats, spec, context.redactor);
+  return new NatsPublisher(await context.sdk(), spec, context.redactor);
 }
 
 /** The client's view of the connection, kept up to date from its status events. */

@@ -17,7 +17,6 @@ import {
   type Event,
   encodeFluxEventJson,
   field,
-  importOptionalPeer,
   NotifierError,
   type OutgoingMessage,
   type ProviderConnection,
@@ -36,6 +35,8 @@ export {
 } from '../azureeventhub/target.js';
 
 const TYPE = 'azureeventhub';
+
+type EventHubsModule = typeof import('@azure/event-hubs');
 
 export const azureeventhubProvider = defineProvider({
   type: TYPE,
@@ -61,6 +62,8 @@ export const azureeventhubProvider = defineProvider({
     return undefined;
   },
   encode: (event, spec) => [encodeAzureEventHubMessage(event, resolveEventHubTarget(spec))],
+  // Loaded by the first post, or given in CreateOptions.sdk['@azure/event-hubs'].
+  sdk: { package: '@azure/event-hubs', load: (): Promise<EventHubsModule> => import('@azure/event-hubs') },
   connect: (spec, context) => openEventHubConnection(spec, context),
 });
 
@@ -95,21 +98,15 @@ export function encodeAzureEventHubMessage(
 
 // ---- Send ----
 
-type EventHubsModule = typeof import('@azure/event-hubs');
-
 const CLOSE_TIMEOUT_MS = 3_000;
 
 async function openEventHubConnection(
   spec: EventHubSpec & { endpoint?: string; timeoutMs: number },
-  context: ConnectContext,
+  context: ConnectContext<EventHubsModule>,
 ): Promise<ProviderConnection> {
   const target = resolveEventHubTarget(spec);
   const redactor = target.mode === 'sas' ? context.redactor.with([target.sharedAccessKey]) : context.redactor;
-  const { EventHubProducerClient } = await importOptionalPeer<EventHubsModule>(
-    '@azure/event-hubs',
-    () => import('@azure/event-hubs'),
-    TYPE,
-  );
+  const { EventHubProducerClient } = await context.sdk();
   const options: EventHubClientOptions = {
     // Few, short retries: the post's deadline bounds them, and the caller retries the post.
     retryOptions: {

@@ -4,7 +4,7 @@
  * on the first post, reused, reopened when the client gave up reconnecting, drained by `close()`.
  */
 import { defineProvider, type Event, encodeFluxEventJson, field } from '@notiflux/core';
-import { openNatsPublisher } from '../nats/publisher.js';
+import { type NatsModule, openNatsPublisher } from '../nats/publisher.js';
 import { parseNatsServers } from '../nats/servers.js';
 
 export { type NatsAuth, natsAuthOf } from '../nats/auth.js';
@@ -54,6 +54,8 @@ export const natsProvider = defineProvider({
     message.transport === 'nats' && shown.transport === 'nats'
       ? { ...shown, server: address(message.server) }
       : shown,
+  // Loaded by the first post, or given in CreateOptions.sdk['nats'].
+  sdk: { package: 'nats', load: (): Promise<NatsModule> => import('nats') },
   connect: (spec, context) => openNatsPublisher(spec, context),
 });
 
