@@ -374,6 +374,15 @@ export const contractRows: ContractRow[] = [
     ownHeaders: { authorization: basic('flux', secret.alertmanager), 'content-type': 'application/json' },
   }),
   webhookRow({
+    name: 'alertmanager (userinfo)',
+    type: 'alertmanager',
+    spec: (base) => ({ address: `${base.replace('://', `://flux:${secret.userinfo}@`)}/api/v2/alerts` }),
+    calls: [/^POST \/api\/v2\/alerts$/],
+    credentialOnWire: 'user:password@ of the address as Authorization: Basic, stripped from the URL',
+    secrets: [secret.userinfo, basic('flux', secret.userinfo).slice(6)],
+    ownHeaders: { authorization: basic('flux', secret.userinfo), 'content-type': 'application/json' },
+  }),
+  webhookRow({
     name: 'datadog',
     type: 'datadog',
     spec: (base) => ({ address: base, token: secret.datadog }),
@@ -391,6 +400,15 @@ export const contractRows: ContractRow[] = [
     credentialOnWire: 'token as Authorization: Bearer',
     secrets: [secret.grafana],
     ownHeaders: { authorization: `Bearer ${secret.grafana}`, 'content-type': 'application/json' },
+  }),
+  webhookRow({
+    name: 'grafana (userinfo)',
+    type: 'grafana',
+    spec: (base) => ({ address: `${base.replace('://', `://admin:${secret.userinfo}@`)}/api/annotations` }),
+    calls: [/^POST \/api\/annotations$/],
+    credentialOnWire: 'user:password@ of the address as Authorization: Basic, stripped from the URL',
+    secrets: [secret.userinfo, basic('admin', secret.userinfo).slice(6)],
+    ownHeaders: { authorization: basic('admin', secret.userinfo), 'content-type': 'application/json' },
   }),
   webhookRow({
     name: 'incident.io',

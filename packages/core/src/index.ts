@@ -31,7 +31,13 @@ export { parseEvent, parseFluxTimestamp } from './event.js';
 export type { AlertMetadata, MetadataConflict, NormalizeOptions } from './event-metadata.js';
 export { EVENT_METADATA_PREFIX, getRevision, groupOf, normalizeEventMetadata } from './event-metadata.js';
 export { compareUtf8, encodeFluxEventJson, stringifyLikeGo } from './flux-event-json.js';
-export { basicAuth, basicAuthFromUserinfo, basicCredentials, bearerAuth } from './http/auth-headers.js';
+export {
+  basicAuth,
+  basicAuthFromAddress,
+  basicAuthFromUserinfo,
+  basicCredentials,
+  bearerAuth,
+} from './http/auth-headers.js';
 export type { ConnectionSettings } from './http/dispatcher.js';
 export { createDispatcher as createHttpDispatcher } from './http/dispatcher.js';
 export { hasHeader, headerValueFromEvent, mergeHeaders } from './http/headers.js';

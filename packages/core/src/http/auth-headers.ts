@@ -20,3 +20,12 @@ export function basicAuthFromUserinfo(url: URL): string | undefined {
   if (!url.username && !url.password) return undefined;
   return basicAuth(decodeURIComponent(url.username), decodeURIComponent(url.password));
 }
+
+/** `basicAuthFromUserinfo` of an address given as text; undefined when it has none or does not parse. */
+export function basicAuthFromAddress(address: string): string | undefined {
+  try {
+    return basicAuthFromUserinfo(new URL(address));
+  } catch {
+    return undefined;
+  }
+}

@@ -5,6 +5,7 @@
  */
 import {
   basicAuth,
+  basicAuthFromAddress,
   bearerAuth,
   compareUtf8,
   defineProvider,
@@ -116,8 +117,8 @@ export function encodeAlertmanagerPayload(event: Event): string {
 
 /**
  * The POST to the alerts endpoint. Auth as upstream behaves: username and password (both set)
- * win over the token; without either, userinfo in the address becomes Basic auth (the core
- * transport does that and strips it from the URL). `headers` never replace these.
+ * win over the token; without either, userinfo in the address becomes Basic auth (stripped from
+ * the URL by the core transport). `headers` never replace these.
  */
 export function encodeAlertmanagerRequest(
   event: Event,
@@ -138,6 +139,7 @@ export function encodeAlertmanagerRequest(
 }
 
 function alertmanagerAuthorization(spec: {
+  address: string;
   token?: string;
   username?: string;
   password?: string;
@@ -146,7 +148,9 @@ function alertmanagerAuthorization(spec: {
     return { Authorization: basicAuth(spec.username, spec.password) };
   }
   if (spec.token) return { Authorization: bearerAuth(spec.token) };
-  return {};
+  // Userinfo is this type's credential too: set here, so that a custom header cannot replace it.
+  const fromUserinfo = basicAuthFromAddress(spec.address);
+  return fromUserinfo ? { Authorization: fromUserinfo } : {};
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import {
   basicAuth,
+  basicAuthFromAddress,
   bearerAuth,
   defineProvider,
   type Event,
@@ -74,8 +75,8 @@ export function encodeGrafanaPayload(event: Event): string {
 
 /**
  * The POST to the annotations endpoint. Auth: the token wins; else username and password (both
- * set) as Basic; else userinfo in the address (the core transport turns it into Basic auth and
- * strips it from the URL). `headers` never replace these.
+ * set) as Basic; else userinfo in the address (as Basic auth, stripped from the URL by the core
+ * transport). `headers` never replace these.
  */
 export function encodeGrafanaRequest(
   event: Event,
@@ -96,6 +97,7 @@ export function encodeGrafanaRequest(
 }
 
 function grafanaAuthorization(spec: {
+  address: string;
   token?: string;
   username?: string;
   password?: string;
@@ -104,7 +106,9 @@ function grafanaAuthorization(spec: {
   if (spec.username && spec.password) {
     return { Authorization: basicAuth(spec.username, spec.password) };
   }
-  return {};
+  // Userinfo is this type's credential too: set here, so that a custom header cannot replace it.
+  const fromUserinfo = basicAuthFromAddress(spec.address);
+  return fromUserinfo ? { Authorization: fromUserinfo } : {};
 }
 
 /** The address fit for an error message: userinfo (a credential) hidden, even when it does not parse. */
