@@ -8,7 +8,7 @@ import type { Redactor } from '../redaction.js';
 import { AttemptWindow } from './attempt-window.js';
 import { basicAuthFromUserinfo } from './auth-headers.js';
 import { type ConnectionSettings, createDispatcher } from './dispatcher.js';
-import { exchange } from './exchange.js';
+import { type ExchangeRequest, type ExchangeResult, exchange } from './exchange.js';
 import { hasHeader, mergeHeaders, wireHeaders } from './headers.js';
 import {
   backoffDelayMs,
@@ -181,30 +181,50 @@ export class HttpTransport {
 
     for (let attempt = 1; ; attempt++) {
       const started = onAttempt ? performance.now() : 0;
-      const report = (extra: Partial<AttemptInfo>) =>
-        onAttempt?.({
-          providerType: type,
-          attempt,
-          method: prepared.method,
-          url: prepared.shownUrl,
-          durationMs: performance.now() - started,
-          ...extra,
-        });
+      const report = onAttempt
+        ? (extra: Partial<AttemptInfo>) =>
+            onAttempt({
+              providerType: type,
+              attempt,
+              method: prepared.method,
+              url: prepared.shownUrl,
+              durationMs: performance.now() - started,
+              ...extra,
+            })
+        : noReport;
       let outcome: { response: HttpResponse } | Failure;
+      // The attempt is inline rather than an async method of its own: one promise hop fewer
+      // on every post.
+      const window = this.attemptWindow(request, deadline);
       try {
-        outcome = await this.attempt(dispatcher, prepared, request, deadline);
+        let answer: ExchangeResult;
+        try {
+          answer = await exchange(dispatcher, wireRequest(prepared, request), window ?? deadline, (status) =>
+            this.bodyLimit(status, request),
+          );
+        } finally {
+          window?.dispose();
+        }
+        outcome = this.judge(answer, prepared, request);
       } catch (error) {
-        if (deadline.abortedBy) {
+        // A window only expires by aborting the exchange, so this is where the error came from.
+        if (window?.expired && !deadline.abortedBy) {
+          outcome = this.failure('TIMEOUT', prepared, `attempt timed out after ${formatMs(window.ms)}`, {
+            retryable: true,
+            cause: error,
+          });
+        } else if (deadline.abortedBy) {
           // The message counts this attempt, so the observer hears of it too.
           const cutOff = this.deadlineError(prepared, deadline, attempt, last, error);
           report({ error: cutOff });
           throw cutOff;
+        } else {
+          outcome = this.failure('NETWORK', prepared, describeTransportError(error), {
+            retryable: isRetryableTransportError(error),
+            status: proxyRefusalStatus(error),
+            cause: error,
+          });
         }
-        outcome = this.failure('NETWORK', prepared, describeTransportError(error), {
-          retryable: isRetryableTransportError(error),
-          status: proxyRefusalStatus(error),
-          cause: error,
-        });
       }
 
       if ('response' in outcome) {
@@ -300,47 +320,26 @@ export class HttpTransport {
     );
   }
 
-  private async attempt(
-    dispatcher: Dispatcher,
+  /** A timer for the request's `attemptTimeoutMs`, only when it ends before the post's deadline would. */
+  private attemptWindow(request: HttpRequest, deadline: Deadline): AttemptWindow | undefined {
+    const { attemptTimeoutMs } = request;
+    return attemptTimeoutMs !== undefined && attemptTimeoutMs < deadline.remainingMs()
+      ? new AttemptWindow(deadline, attemptTimeoutMs)
+      : undefined;
+  }
+
+  /** How much of the response body to read: none of a success nobody reads, some of an error. */
+  private bodyLimit(status: number, request: HttpRequest): number {
+    if (!this.isSuccess(status, request)) return ERROR_BODY_LIMIT;
+    return request.readResponse || request.rejectReason !== undefined ? RESPONSE_BODY_LIMIT : 0;
+  }
+
+  /** What an answer means: the response, or the failure to retry or throw. */
+  private judge(
+    answer: ExchangeResult,
     prepared: PreparedRequest,
     request: HttpRequest,
-    deadline: Deadline,
-  ): Promise<{ response: HttpResponse } | Failure> {
-    const mustRead = request.readResponse || request.rejectReason !== undefined;
-    const { attemptTimeoutMs } = request;
-    // Only worth a timer when the attempt's cap ends before the post's deadline would.
-    const window =
-      attemptTimeoutMs !== undefined && attemptTimeoutMs < deadline.remainingMs()
-        ? new AttemptWindow(deadline, attemptTimeoutMs)
-        : undefined;
-    let answer: Awaited<ReturnType<typeof exchange>>;
-    try {
-      answer = await exchange(
-        dispatcher,
-        {
-          origin: prepared.origin,
-          path: prepared.path,
-          method: prepared.method,
-          headers: request.attemptHeaders
-            ? wireHeaders(mergeHeaders(prepared.headers, request.attemptHeaders()))
-            : prepared.wireHeaders,
-          body: prepared.body,
-        },
-        window ?? deadline,
-        (status) =>
-          this.isSuccess(status, request) ? (mustRead ? RESPONSE_BODY_LIMIT : 0) : ERROR_BODY_LIMIT,
-      );
-    } catch (error) {
-      if (window?.expired && !deadline.abortedBy) {
-        return this.failure('TIMEOUT', prepared, `attempt timed out after ${formatMs(window.ms)}`, {
-          retryable: true,
-          cause: error,
-        });
-      }
-      throw error;
-    } finally {
-      window?.dispose();
-    }
+  ): { response: HttpResponse } | Failure {
     const { status } = answer;
 
     if (this.isSuccess(status, request)) {
@@ -484,4 +483,19 @@ function formatMs(ms: number): string {
     : ms >= 1000
       ? `${(ms / 1000).toFixed(1)}s`
       : `${Math.round(ms)}ms`;
+}
+
+function noReport(_extra: Partial<AttemptInfo>): void {}
+
+/** What undici is given for one attempt: per-attempt headers merged in when the request has them. */
+function wireRequest(prepared: PreparedRequest, request: HttpRequest): ExchangeRequest {
+  return {
+    origin: prepared.origin,
+    path: prepared.path,
+    method: prepared.method,
+    headers: request.attemptHeaders
+      ? wireHeaders(mergeHeaders(prepared.headers, request.attemptHeaders()))
+      : prepared.wireHeaders,
+    body: prepared.body,
+  };
 }
