@@ -32,16 +32,9 @@ export function exchange(
     const handler = new ExchangeHandler(resolve, reject, bodyLimit);
     handler.listen(deadline);
     try {
-      dispatcher.dispatch(
-        {
-          origin: request.origin,
-          path: request.path,
-          method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers,
-          body: request.body ?? null,
-        },
-        handler,
-      );
+      // The request is undici's options as they stand (a body left undefined is no body): one
+      // object fewer per attempt. Callers make a new one for each attempt.
+      dispatcher.dispatch(request as Dispatcher.DispatchOptions, handler);
     } catch (error) {
       handler.settle(error);
     }
