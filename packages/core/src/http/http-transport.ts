@@ -8,7 +8,7 @@ import type { Redactor } from '../redaction.js';
 import { AttemptWindow } from './attempt-window.js';
 import { basicAuthFromUserinfo } from './auth-headers.js';
 import { type ConnectionSettings, createDispatcher } from './dispatcher.js';
-import { type ExchangeRequest, type ExchangeResult, exchange } from './exchange.js';
+import { type ExchangeRequest, type ExchangeResult, exchange, startExchange } from './exchange.js';
 import { hasHeader, mergeHeaders, wireHeaders } from './headers.js';
 import {
   backoffDelayMs,
@@ -168,8 +168,54 @@ export class HttpTransport {
     this.successStatuses = options.provider?.successStatuses ?? [];
   }
 
-  async send(request: HttpRequest, deadline: Deadline): Promise<HttpResponse> {
-    const prepared = this.prepare(request);
+  send(request: HttpRequest, deadline: Deadline): Promise<HttpResponse> {
+    const dispatcher = this.readyDispatcher;
+    // The common request (pool made, nothing to observe, time or check per attempt) is settled
+    // by its first exchange's own callbacks: a 2xx resolves the caller's promise directly, with
+    // no async frame between undici and `post`; anything else goes on in `sendWithRetries`.
+    if (
+      !dispatcher ||
+      this.options.onAttempt ||
+      request.attemptTimeoutMs !== undefined ||
+      request.attemptHeaders ||
+      request.rejectReason
+    ) {
+      return this.sendWithRetries(request, deadline);
+    }
+    let prepared: PreparedRequest;
+    try {
+      prepared = this.prepare(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (prepared.withoutSpecTls) return this.sendWithRetries(request, deadline, prepared);
+    return new Promise((resolve) => {
+      startExchange(
+        dispatcher,
+        wireRequest(prepared, request),
+        deadline,
+        (status) => this.bodyLimit(status, request),
+        (answer) =>
+          resolve(
+            this.isSuccess(answer.status, request)
+              ? answer
+              : this.sendWithRetries(request, deadline, prepared, { answer }),
+          ),
+        (error) => resolve(this.sendWithRetries(request, deadline, prepared, { error })),
+      );
+    });
+  }
+
+  /**
+   * Every attempt of a request, with retries, back-off and Retry-After, each reported to
+   * `onAttempt`; `first` is how the first attempt ended when `send` already made it.
+   */
+  private async sendWithRetries(
+    request: HttpRequest,
+    deadline: Deadline,
+    prepared = this.prepare(request),
+    first?: { answer: ExchangeResult } | { error: unknown },
+  ): Promise<HttpResponse> {
     const { retry, type } = this.options.spec;
     // Once the pool is made, no wait for it: a post is a few microseconds of own work, and
     // every promise hop shows.
@@ -198,12 +244,21 @@ export class HttpTransport {
       const window = this.attemptWindow(request, deadline);
       try {
         let answer: ExchangeResult;
-        try {
-          answer = await exchange(dispatcher, wireRequest(prepared, request), window ?? deadline, (status) =>
-            this.bodyLimit(status, request),
-          );
-        } finally {
-          window?.dispose();
+        if (attempt === 1 && first) {
+          // Made by `send`, which only does so without an attempt window.
+          if ('error' in first) throw first.error;
+          answer = first.answer;
+        } else {
+          try {
+            answer = await exchange(
+              dispatcher,
+              wireRequest(prepared, request),
+              window ?? deadline,
+              (status) => this.bodyLimit(status, request),
+            );
+          } finally {
+            window?.dispose();
+          }
         }
         outcome = this.judge(answer, prepared, request);
       } catch (error) {
