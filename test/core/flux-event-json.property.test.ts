@@ -1,46 +1,44 @@
-import { compareUtf8, type Event, encodeFluxEventJson, type ObjectReference } from '@notiflux/core';
+import {
+  compareUtf8,
+  type Event,
+  encodeFluxEventJson,
+  type ObjectReference,
+  stringifyLikeGo,
+} from '@notiflux/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sampleEvent } from '../support/sample-events.js';
 
 /**
- * The writer this one replaced: a canonical object through `JSON.stringify`, then Go's extra
- * escapes over the text. It is the oracle for every event whose metadata keys a JS object keeps
- * in insertion order (not integer-like, not `__proto__`); those two cases are tested on their own.
+ * The writer this one replaced: a canonical object through `JSON.stringify` (lone surrogates
+ * made U+FFFD, Go's extra escapes over the text, which is what `stringifyLikeGo` does). It is the
+ * oracle for every event whose metadata keys a JS object keeps in insertion order (not
+ * integer-like, not `__proto__`); those two cases are tested on their own.
  */
 function stringifyThenEscape(event: Event): string {
-  const wellFormed = (value: string) => value.toWellFormed();
   const reference: Partial<ObjectReference> = {};
   const keys = ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'] as const;
   for (const key of keys) {
-    const value = event.involvedObject[key];
-    if (value) reference[key] = wellFormed(value);
+    if (event.involvedObject[key]) reference[key] = event.involvedObject[key];
   }
   let metadata: Record<string, string> | undefined;
   const metadataKeys = Object.keys(event.metadata ?? {});
   if (metadataKeys.length > 0) {
     metadata = {};
     for (const key of metadataKeys.sort(compareUtf8)) {
-      metadata[wellFormed(key)] = wellFormed((event.metadata as Record<string, string>)[key] as string);
+      metadata[key.toWellFormed()] = (event.metadata as Record<string, string>)[key] as string;
     }
   }
-  const json = JSON.stringify({
+  return stringifyLikeGo({
     involvedObject: reference,
     severity: event.severity,
     timestamp: event.timestamp,
-    message: wellFormed(event.message),
-    reason: wellFormed(event.reason),
+    message: event.message,
+    reason: event.reason,
     metadata,
-    reportingController: wellFormed(event.reportingController),
-    reportingInstance: event.reportingInstance ? wellFormed(event.reportingInstance) : undefined,
+    reportingController: event.reportingController,
+    reportingInstance: event.reportingInstance || undefined,
   });
-  const goEscape: Record<string, string> = {
-    '<': '\\u003c',
-    '>': '\\u003e',
-    '&': '\\u0026',
-    '\u2028': '\\u2028',
-    '\u2029': '\\u2029',
-  };
-  return json.replace(/[<>&\u2028\u2029]/g, (char) => goEscape[char] as string);
 }
 
 // Every kind of character the encoder treats apart: plain ASCII, JSON's own escapes, control
@@ -103,14 +101,7 @@ describe('encodeFluxEventJson (property)', () => {
 });
 
 describe('encodeFluxEventJson metadata keys a JS object would reorder', () => {
-  const base: Event = {
-    involvedObject: { kind: 'K', name: 'n' },
-    severity: 'info',
-    timestamp: '2022-10-28T07:26:19Z',
-    message: 'm',
-    reason: 'r',
-    reportingController: 'c',
-  };
+  const base = sampleEvent;
 
   it('sorts integer-like keys by their bytes, as Go sorts a map', () => {
     const json = encodeFluxEventJson({ ...base, metadata: { '9': 'nine', b: 'b', '10': 'ten' } });
