@@ -32,6 +32,8 @@ const valid: Record<string, unknown>[] = [
   },
   { ...base, timestamp: '2026-11-05T10:00:00.123+02:00', severity: 'trace' },
   Object.assign(Object.create(null), base, { metadata: Object.assign(Object.create(null), { k: 'v' }) }),
+  // Symbol keys are read by neither path.
+  { ...base, [Symbol('extra')]: 1, involvedObject: { ...base.involvedObject, [Symbol('extra')]: 1 } },
 ];
 
 const invalid: unknown[] = [

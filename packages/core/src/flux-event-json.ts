@@ -4,39 +4,75 @@ import { parseFluxTimestamp } from './event.js';
 /**
  * The Flux event as Go's `encoding/json` writes it (docs/design/events-and-metadata.md): the bytes `generic`
  * sends, `generic-hmac` signs and `matrix` hashes, identical to what notification-controller produces.
+ * Written in one pass for the Event's fixed shape, keys in the Go struct's order: no intermediate
+ * canonical object, no escape pass over the whole text (docs/design/performance.md).
  */
 export function encodeFluxEventJson(event: Event): string {
-  const json = JSON.stringify({
-    involvedObject: canonicalObjectReference(event.involvedObject),
-    severity: wellFormed(event.severity),
-    timestamp: canonicalTimestamp(event.timestamp),
-    message: wellFormed(event.message),
-    reason: wellFormed(event.reason),
-    metadata: canonicalMetadata(event.metadata),
-    reportingController: wellFormed(event.reportingController),
-    reportingInstance: event.reportingInstance ? wellFormed(event.reportingInstance) : undefined,
-  });
-  return escapeLikeGo(json);
+  const timestamp = canonicalTimestamp(event.timestamp);
+  let json = `{"involvedObject":${objectReferenceJson(event.involvedObject)},"severity":${quote(event.severity)},"timestamp":${timestamp === null ? 'null' : quote(timestamp)},"message":${quote(event.message)},"reason":${quote(event.reason)}`;
+  if (event.metadata) json += metadataJson(event.metadata);
+  json += `,"reportingController":${quote(event.reportingController)}`;
+  if (event.reportingInstance) json += `,"reportingInstance":${quote(event.reportingInstance)}`;
+  return `${json}}`;
 }
 
-const objectReferenceKeys = [
-  'kind',
-  'namespace',
-  'name',
-  'uid',
-  'apiVersion',
-  'resourceVersion',
-  'fieldPath',
+/** The ObjectReference's fields in the Go struct's order, each with its key written out; empty ones are omitted. */
+const objectReferenceFields = [
+  ['kind', '"kind":'],
+  ['namespace', '"namespace":'],
+  ['name', '"name":'],
+  ['uid', '"uid":'],
+  ['apiVersion', '"apiVersion":'],
+  ['resourceVersion', '"resourceVersion":'],
+  ['fieldPath', '"fieldPath":'],
 ] as const;
 
-function canonicalObjectReference(ref: ObjectReference): Partial<ObjectReference> {
-  const result: Partial<ObjectReference> = {};
-  for (const key of objectReferenceKeys) {
+function objectReferenceJson(ref: ObjectReference): string {
+  let json = '';
+  for (const [key, prefix] of objectReferenceFields) {
     const value = ref[key];
-    if (value) result[key] = wellFormed(value);
+    if (value) json += `${json === '' ? '' : ','}${prefix}${quote(value)}`;
   }
-  return result;
+  return `{${json}}`;
 }
+
+/** `,"metadata":{…}` with keys sorted as Go sorts a map's (UTF-8 bytes); nothing when empty. */
+function metadataJson(metadata: Record<string, string>): string {
+  const keys = Object.keys(metadata);
+  if (keys.length === 0) return '';
+  // Without surrogates, UTF-16 order (the default sort's) is UTF-8 order: no comparator needed.
+  let surrogates = false;
+  for (const key of keys) {
+    if (HAS_SURROGATE.test(key)) {
+      surrogates = true;
+      break;
+    }
+  }
+  keys.sort(surrogates ? compareUtf8 : undefined);
+  let json = '';
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    // Keys that differ only in lone surrogates are one key to Go (each becomes U+FFFD), and they
+    // sort next to each other: the last of them gives the value, as the later one in a Go map.
+    if (surrogates && index + 1 < keys.length && wellFormed(keys[index + 1] as string) === wellFormed(key)) {
+      continue;
+    }
+    json += `${json === '' ? '' : ','}${quote(key)}:${quote(metadata[key] as string)}`;
+  }
+  return `,"metadata":{${json}}`;
+}
+
+/**
+ * A JSON string as Go writes it. Most strings need no escape at all: one regex test, then the
+ * quotes around them (characters outside the BMP stay raw in both). The others go through `JSON.stringify` (quotes, backslashes, control
+ * characters) and Go's extra escapes, with lone surrogates made U+FFFD first.
+ */
+function quote(value: string): string {
+  if (!NEEDS_ESCAPE.test(value) && value.isWellFormed()) return `"${value}"`;
+  return escapeLikeGo(JSON.stringify(wellFormed(value)));
+}
+
+const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029]/;
 
 // 0001-01-01T00:00:00Z, Go's zero time.Time.
 const GO_ZERO_TIME_MILLIS = Date.parse('0001-01-01T00:00:00Z');
@@ -48,17 +84,6 @@ function canonicalTimestamp(timestamp: string): string | null {
   // Already UTC with whole seconds (what Flux controllers send): nothing to rewrite.
   if (timestamp.length === 20) return timestamp;
   return `${new Date(millis).toISOString().slice(0, 19)}Z`;
-}
-
-function canonicalMetadata(metadata: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!metadata) return undefined;
-  const keys = Object.keys(metadata);
-  if (keys.length === 0) return undefined;
-  const sorted: Record<string, string> = {};
-  // Without surrogates, UTF-16 order (the default sort's) is UTF-8 order: no comparator needed.
-  keys.sort(keys.some((key) => HAS_SURROGATE.test(key)) ? compareUtf8 : undefined);
-  for (const key of keys) sorted[wellFormed(key)] = wellFormed(metadata[key] as string);
-  return sorted;
 }
 
 /** Go sorts map keys by their UTF-8 bytes; UTF-16 order differs only once surrogates are involved. */

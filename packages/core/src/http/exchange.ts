@@ -28,24 +28,29 @@ export function exchange(
   deadline: AbortSource,
   bodyLimit: (status: number) => number,
 ): Promise<ExchangeResult> {
-  return new Promise((resolve, reject) => {
-    const handler = new ExchangeHandler(resolve, reject, bodyLimit);
-    handler.listen(deadline);
-    try {
-      dispatcher.dispatch(
-        {
-          origin: request.origin,
-          path: request.path,
-          method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers,
-          body: request.body ?? null,
-        },
-        handler,
-      );
-    } catch (error) {
-      handler.settle(error);
-    }
-  });
+  return new Promise((resolve, reject) =>
+    startExchange(dispatcher, request, deadline, bodyLimit, resolve, reject),
+  );
+}
+
+/** `exchange` with callbacks instead of a promise, for a caller that settles its own promise from them. */
+export function startExchange(
+  dispatcher: Dispatcher,
+  request: ExchangeRequest,
+  deadline: AbortSource,
+  bodyLimit: (status: number) => number,
+  onAnswer: (result: ExchangeResult) => void,
+  onError: (error: unknown) => void,
+): void {
+  const handler = new ExchangeHandler(onAnswer, onError, bodyLimit);
+  handler.listen(deadline);
+  try {
+    // The request is undici's options as they stand (a body left undefined is no body): one
+    // object fewer per attempt. Callers make a new one for each attempt.
+    dispatcher.dispatch(request as Dispatcher.DispatchOptions, handler);
+  } catch (error) {
+    handler.settle(error);
+  }
 }
 
 /**

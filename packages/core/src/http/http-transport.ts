@@ -8,7 +8,7 @@ import type { Redactor } from '../redaction.js';
 import { AttemptWindow } from './attempt-window.js';
 import { basicAuthFromUserinfo } from './auth-headers.js';
 import { type ConnectionSettings, createDispatcher } from './dispatcher.js';
-import { exchange } from './exchange.js';
+import { type ExchangeRequest, type ExchangeResult, exchange, startExchange } from './exchange.js';
 import { hasHeader, mergeHeaders, wireHeaders } from './headers.js';
 import {
   backoffDelayMs,
@@ -168,8 +168,54 @@ export class HttpTransport {
     this.successStatuses = options.provider?.successStatuses ?? [];
   }
 
-  async send(request: HttpRequest, deadline: Deadline): Promise<HttpResponse> {
-    const prepared = this.prepare(request);
+  send(request: HttpRequest, deadline: Deadline): Promise<HttpResponse> {
+    const dispatcher = this.readyDispatcher;
+    // The common request (pool made, nothing to observe, time or check per attempt) is settled
+    // by its first exchange's own callbacks: a 2xx resolves the caller's promise directly, with
+    // no async frame between undici and `post`; anything else goes on in `sendWithRetries`.
+    if (
+      !dispatcher ||
+      this.options.onAttempt ||
+      request.attemptTimeoutMs !== undefined ||
+      request.attemptHeaders ||
+      request.rejectReason
+    ) {
+      return this.sendWithRetries(request, deadline);
+    }
+    let prepared: PreparedRequest;
+    try {
+      prepared = this.prepare(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (prepared.withoutSpecTls) return this.sendWithRetries(request, deadline, prepared);
+    return new Promise((resolve) => {
+      startExchange(
+        dispatcher,
+        wireRequest(prepared, request),
+        deadline,
+        (status) => this.bodyLimit(status, request),
+        (answer) =>
+          resolve(
+            this.isSuccess(answer.status, request)
+              ? answer
+              : this.sendWithRetries(request, deadline, prepared, { answer }),
+          ),
+        (error) => resolve(this.sendWithRetries(request, deadline, prepared, { error })),
+      );
+    });
+  }
+
+  /**
+   * Every attempt of a request, with retries, back-off and Retry-After, each reported to
+   * `onAttempt`; `first` is how the first attempt ended when `send` already made it.
+   */
+  private async sendWithRetries(
+    request: HttpRequest,
+    deadline: Deadline,
+    prepared = this.prepare(request),
+    first?: { answer: ExchangeResult } | { error: unknown },
+  ): Promise<HttpResponse> {
     const { retry, type } = this.options.spec;
     // Once the pool is made, no wait for it: a post is a few microseconds of own work, and
     // every promise hop shows.
@@ -181,30 +227,59 @@ export class HttpTransport {
 
     for (let attempt = 1; ; attempt++) {
       const started = onAttempt ? performance.now() : 0;
-      const report = (extra: Partial<AttemptInfo>) =>
-        onAttempt?.({
-          providerType: type,
-          attempt,
-          method: prepared.method,
-          url: prepared.shownUrl,
-          durationMs: performance.now() - started,
-          ...extra,
-        });
+      const report = onAttempt
+        ? (extra: Partial<AttemptInfo>) =>
+            onAttempt({
+              providerType: type,
+              attempt,
+              method: prepared.method,
+              url: prepared.shownUrl,
+              durationMs: performance.now() - started,
+              ...extra,
+            })
+        : noReport;
       let outcome: { response: HttpResponse } | Failure;
+      // The attempt is inline rather than an async method of its own: one promise hop fewer
+      // on every post.
+      const window = this.attemptWindow(request, deadline);
       try {
-        outcome = await this.attempt(dispatcher, prepared, request, deadline);
+        let answer: ExchangeResult;
+        if (attempt === 1 && first) {
+          // Made by `send`, which only does so without an attempt window.
+          if ('error' in first) throw first.error;
+          answer = first.answer;
+        } else {
+          try {
+            answer = await exchange(
+              dispatcher,
+              wireRequest(prepared, request),
+              window ?? deadline,
+              (status) => this.bodyLimit(status, request),
+            );
+          } finally {
+            window?.dispose();
+          }
+        }
+        outcome = this.judge(answer, prepared, request);
       } catch (error) {
-        if (deadline.abortedBy) {
+        // A window only expires by aborting the exchange, so this is where the error came from.
+        if (window?.expired && !deadline.abortedBy) {
+          outcome = this.failure('TIMEOUT', prepared, `attempt timed out after ${formatMs(window.ms)}`, {
+            retryable: true,
+            cause: error,
+          });
+        } else if (deadline.abortedBy) {
           // The message counts this attempt, so the observer hears of it too.
           const cutOff = this.deadlineError(prepared, deadline, attempt, last, error);
           report({ error: cutOff });
           throw cutOff;
+        } else {
+          outcome = this.failure('NETWORK', prepared, describeTransportError(error), {
+            retryable: isRetryableTransportError(error),
+            status: proxyRefusalStatus(error),
+            cause: error,
+          });
         }
-        outcome = this.failure('NETWORK', prepared, describeTransportError(error), {
-          retryable: isRetryableTransportError(error),
-          status: proxyRefusalStatus(error),
-          cause: error,
-        });
       }
 
       if ('response' in outcome) {
@@ -300,47 +375,26 @@ export class HttpTransport {
     );
   }
 
-  private async attempt(
-    dispatcher: Dispatcher,
+  /** A timer for the request's `attemptTimeoutMs`, only when it ends before the post's deadline would. */
+  private attemptWindow(request: HttpRequest, deadline: Deadline): AttemptWindow | undefined {
+    const { attemptTimeoutMs } = request;
+    return attemptTimeoutMs !== undefined && attemptTimeoutMs < deadline.remainingMs()
+      ? new AttemptWindow(deadline, attemptTimeoutMs)
+      : undefined;
+  }
+
+  /** How much of the response body to read: none of a success nobody reads, some of an error. */
+  private bodyLimit(status: number, request: HttpRequest): number {
+    if (!this.isSuccess(status, request)) return ERROR_BODY_LIMIT;
+    return request.readResponse || request.rejectReason !== undefined ? RESPONSE_BODY_LIMIT : 0;
+  }
+
+  /** What an answer means: the response, or the failure to retry or throw. */
+  private judge(
+    answer: ExchangeResult,
     prepared: PreparedRequest,
     request: HttpRequest,
-    deadline: Deadline,
-  ): Promise<{ response: HttpResponse } | Failure> {
-    const mustRead = request.readResponse || request.rejectReason !== undefined;
-    const { attemptTimeoutMs } = request;
-    // Only worth a timer when the attempt's cap ends before the post's deadline would.
-    const window =
-      attemptTimeoutMs !== undefined && attemptTimeoutMs < deadline.remainingMs()
-        ? new AttemptWindow(deadline, attemptTimeoutMs)
-        : undefined;
-    let answer: Awaited<ReturnType<typeof exchange>>;
-    try {
-      answer = await exchange(
-        dispatcher,
-        {
-          origin: prepared.origin,
-          path: prepared.path,
-          method: prepared.method,
-          headers: request.attemptHeaders
-            ? wireHeaders(mergeHeaders(prepared.headers, request.attemptHeaders()))
-            : prepared.wireHeaders,
-          body: prepared.body,
-        },
-        window ?? deadline,
-        (status) =>
-          this.isSuccess(status, request) ? (mustRead ? RESPONSE_BODY_LIMIT : 0) : ERROR_BODY_LIMIT,
-      );
-    } catch (error) {
-      if (window?.expired && !deadline.abortedBy) {
-        return this.failure('TIMEOUT', prepared, `attempt timed out after ${formatMs(window.ms)}`, {
-          retryable: true,
-          cause: error,
-        });
-      }
-      throw error;
-    } finally {
-      window?.dispose();
-    }
+  ): { response: HttpResponse } | Failure {
     const { status } = answer;
 
     if (this.isSuccess(status, request)) {
@@ -484,4 +538,19 @@ function formatMs(ms: number): string {
     : ms >= 1000
       ? `${(ms / 1000).toFixed(1)}s`
       : `${Math.round(ms)}ms`;
+}
+
+function noReport(_extra: Partial<AttemptInfo>): void {}
+
+/** What undici is given for one attempt: per-attempt headers merged in when the request has them. */
+function wireRequest(prepared: PreparedRequest, request: HttpRequest): ExchangeRequest {
+  return {
+    origin: prepared.origin,
+    path: prepared.path,
+    method: prepared.method,
+    headers: request.attemptHeaders
+      ? wireHeaders(mergeHeaders(prepared.headers, request.attemptHeaders()))
+      : prepared.wireHeaders,
+    body: prepared.body,
+  };
 }
