@@ -71,6 +71,19 @@ describe('parseEvent', () => {
     },
   );
 
+  it('keeps a metadata key named __proto__ as a key, on the fast path and the checked one', () => {
+    const metadata = JSON.parse('{"__proto__":"p","a":"1"}') as Record<string, string>;
+    const fast = parseEvent({ ...base, metadata });
+    expect(Object.entries(fast.metadata ?? {})).toEqual([
+      ['__proto__', 'p'],
+      ['a', '1'],
+    ]);
+    expect(Object.getPrototypeOf(fast.metadata)).toBe(Object.prototype);
+    // A class instance takes the checked path.
+    const checked = parseEvent(Object.assign(new (class Carrier {})(), { ...base, metadata }));
+    expect(Object.entries(checked.metadata ?? {})).toEqual(Object.entries(fast.metadata ?? {}));
+  });
+
   it('copies a class instance or an object with getters through the schema', () => {
     class FluxEvent {
       involvedObject = base.involvedObject;

@@ -1,5 +1,6 @@
 import { NotifierError } from './errors.js';
 import type { ProviderType } from './provider-types.js';
+import { setEntry } from './record-entry.js';
 import {
   INVALID,
   issueLines,
@@ -161,7 +162,7 @@ function copyPlainEvent(input: unknown): Event | undefined {
     for (const key of Object.keys(metadata)) {
       const value = (metadata as Record<string, unknown>)[key];
       if (typeof value !== 'string') return undefined;
-      entries[key] = value;
+      setEntry(entries, key, value);
     }
     copy.metadata = entries;
   } else if ('metadata' in event) copy.metadata = undefined;

@@ -2,6 +2,8 @@
 // library, so that createNotifier loads nothing and a valid spec costs a few comparisons
 // (docs/design/spec-validation.md). Each field knows its TypeScript input and output types.
 
+import { setEntry } from './record-entry.js';
+
 /** One problem with a value: where it is (field path) and what is wrong, in our words. */
 export interface SpecIssue {
   path: readonly string[];
@@ -235,7 +237,7 @@ export function stringRecord(): SpecField<Record<string, string>> {
       let failed = false;
       for (const key of Object.keys(value)) {
         const entry = value[key];
-        if (typeof entry === 'string') copy[key] = entry;
+        if (typeof entry === 'string') setEntry(copy, key, entry);
         else {
           issues.push({ path: [...path, key], message: 'must be a string' });
           failed = true;
