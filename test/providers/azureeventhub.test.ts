@@ -547,6 +547,30 @@ describe('azureeventhub: token mode (namespace in channel, hub in address; AMQPS
       expect(peer.events[0]?.body.toString('utf8')).toBe(sampleEventJson);
     });
 
+    it('takes @azure/identity from CreateOptions.sdk when given, never importing it', async () => {
+      const jwt = testJwt('aW5qZWN0ZWQtdG9rZW4');
+      azureIdentityLoader.load = () => Promise.reject(new Error('the peer must not be imported'));
+      const injected = {
+        DefaultAzureCredential: class {
+          async getToken() {
+            return { token: jwt, expiresOnTimestamp: Date.now() + 600_000 };
+          }
+        },
+      };
+      await notifier(
+        {
+          type: 'azureeventhub',
+          address: HUB,
+          channel: 'fluxv2',
+          endpoint: `amqps://localhost:${peer.port}`,
+        },
+        { providers, sdk: { '@azure/identity': injected } },
+      ).post(sampleEvent);
+      expect(peer.tokens).toEqual([
+        { type: 'jwt', audience: `sb://fluxv2.servicebus.windows.net/${HUB}`, token: jwt },
+      ]);
+    });
+
     it('fails with MISSING_DEPENDENCY naming @azure/identity when it is not installed', async () => {
       // What Node's import() rejects with when the package is not installed.
       azureIdentityLoader.load = () =>

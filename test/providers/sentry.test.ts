@@ -466,6 +466,7 @@ describe('sentry: connection used directly', () => {
     const deadline = new Deadline(5000);
     const connection = await sentryProvider.connect?.(spec as never, {
       sdk: () => import('@sentry/node'),
+      peer: () => Promise.reject(new Error('sentry needs no other peer')),
       redactor: new Redactor([]),
       deadline,
       dispatcher: async () => agent,

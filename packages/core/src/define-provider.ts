@@ -65,6 +65,12 @@ export interface SendContext<
   };
   /** The provider's `sdk` module, loaded on the first call (or the one the caller injected). */
   sdk(): Promise<Sdk>;
+  /**
+   * Another optional peer, declared like `sdk` and treated alike (loaded once, or taken from
+   * `CreateOptions.sdk[package]`), for the rare type that needs a second package on some paths
+   * only (Azure's identity library for Entra credentials).
+   */
+  peer<Module>(declared: ProviderSdk<Module>): Promise<Module>;
   /** Present when the provider defines `connect`. */
   connection: Connection | undefined;
   redactor: Redactor;
@@ -73,6 +79,12 @@ export interface SendContext<
 export interface ConnectContext<Sdk = unknown> {
   /** The provider's `sdk` module, loaded on the first call (or the one the caller injected). */
   sdk(): Promise<Sdk>;
+  /**
+   * Another optional peer, declared like `sdk` and treated alike (loaded once, or taken from
+   * `CreateOptions.sdk[package]`), for the rare type that needs a second package on some paths
+   * only (Azure's identity library for Entra credentials).
+   */
+  peer<Module>(declared: ProviderSdk<Module>): Promise<Module>;
   redactor: Redactor;
   deadline: Deadline;
   /** The notifier's undici dispatcher (proxy, TLS, keep-alive, a caller's MockAgent), for SDK clients. */

@@ -7,6 +7,7 @@ import type {
   OutgoingMessage,
   ProviderConfig,
   ProviderConnection,
+  ProviderSdk,
   SendContext,
 } from './define-provider.js';
 import { NotifierError } from './errors.js';
@@ -231,7 +232,8 @@ class DefinedNotifier implements Notifier {
   private readonly redactor: Redactor;
   private readonly http: HttpTransport;
   private connection: Promise<ProviderConnection> | undefined;
-  private sdkModule: Promise<unknown> | undefined;
+  /** Optional peers loaded so far, by package name. */
+  private readonly peers = new Map<string, Promise<unknown>>();
   private readonly onAttempt: CreateOptions['onAttempt'];
   private readonly injectedSdk: CreateOptions['sdk'];
 
@@ -281,6 +283,7 @@ class DefinedNotifier implements Notifier {
         deadline,
         http: { send, fetch: transportFetch(send), dispatcher: () => this.http.getDispatcher() },
         sdk: () => this.sdk(),
+        peer: (declared) => this.peer(declared),
         connection: definition.connect ? await this.connect(deadline) : undefined,
         redactor: this.redactor,
       };
@@ -334,6 +337,7 @@ class DefinedNotifier implements Notifier {
     if (this.connection) return this.connection;
     const opening = connect(this.spec, {
       sdk: () => this.sdk(),
+      peer: (declared) => this.peer(declared),
       redactor: this.redactor,
       deadline,
       dispatcher: () => this.http.getDispatcher(),
@@ -351,17 +355,23 @@ class DefinedNotifier implements Notifier {
   private sdk(): Promise<unknown> {
     const { sdk } = this.definition;
     if (!sdk) return Promise.reject(new Error(`the ${this.type} provider declares no sdk`));
-    const injected = this.injectedSdk?.[sdk.package];
-    if (injected !== undefined) return Promise.resolve(injected);
-    if (this.sdkModule) return this.sdkModule;
-    const loading = importOptionalPeer(sdk.package, () => sdk.load(), {
+    return this.peer(sdk);
+  }
+
+  /** An optional peer: the caller's module when given, else imported once per notifier. */
+  private peer<Module>(declared: ProviderSdk<Module>): Promise<Module> {
+    const injected = this.injectedSdk?.[declared.package];
+    if (injected !== undefined) return Promise.resolve(injected as Module);
+    const loaded = this.peers.get(declared.package);
+    if (loaded) return loaded as Promise<Module>;
+    const loading = importOptionalPeer(declared.package, () => declared.load(), {
       providerType: this.type,
-      ...(sdk.install === undefined ? {} : { install: sdk.install }),
+      ...(declared.install === undefined ? {} : { install: declared.install }),
     });
-    this.sdkModule = loading;
+    this.peers.set(declared.package, loading);
     // A failed load is not cached: installing the package fixes the next post.
     loading.catch(() => {
-      if (this.sdkModule === loading) this.sdkModule = undefined;
+      if (this.peers.get(declared.package) === loading) this.peers.delete(declared.package);
     });
     return loading;
   }

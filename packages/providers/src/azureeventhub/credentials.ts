@@ -2,9 +2,7 @@
  * The Entra credentials of the token mode: a static JWT from the spec, or `@azure/identity`'s
  * `DefaultAzureCredential` (an optional peer) without one.
  */
-import { importOptionalPeer } from '@notiflux/core';
-
-const TYPE = 'azureeventhub';
+import type { ConnectContext, ProviderSdk } from '@notiflux/core';
 
 // Not a literal: `@azure/identity` is optional and not needed to build or type-check notiflux.
 const IDENTITY_PACKAGE = '@azure/identity';
@@ -55,10 +53,21 @@ export const azureIdentityLoader: { load: () => Promise<unknown> } = {
   load: () => import(/* @vite-ignore */ IDENTITY_PACKAGE),
 };
 
-/** Without a SAS connection string or a token, `@azure/identity`'s default credential (an optional peer). */
-export async function defaultAzureCredential(): Promise<TokenCredential> {
-  const identity = (await importOptionalPeer(IDENTITY_PACKAGE, azureIdentityLoader.load, TYPE)) as {
-    DefaultAzureCredential: new () => TokenCredential;
-  };
+interface AzureIdentityModule {
+  DefaultAzureCredential: new () => TokenCredential;
+}
+
+/** `@azure/identity`, a second optional peer: needed only for managed identity, injectable too. */
+const azureIdentity: ProviderSdk<AzureIdentityModule> = {
+  package: IDENTITY_PACKAGE,
+  load: () => azureIdentityLoader.load() as Promise<AzureIdentityModule>,
+};
+
+/**
+ * Without a SAS connection string or a token, `@azure/identity`'s default credential: loaded
+ * through the notifier (once; or the module given as `CreateOptions.sdk['@azure/identity']`).
+ */
+export async function defaultAzureCredential(peer: ConnectContext['peer']): Promise<TokenCredential> {
+  const identity = await peer(azureIdentity);
   return new identity.DefaultAzureCredential();
 }

@@ -125,7 +125,9 @@ async function openEventHubConnection(
         ? new EventHubProducerClient(target.connectionString, target.hub, options)
         : new EventHubProducerClient(target.connectionString, options);
     } else {
-      const credential = target.token ? staticTokenCredential(target.token) : await defaultAzureCredential();
+      const credential = target.token
+        ? staticTokenCredential(target.token)
+        : await defaultAzureCredential(context.peer);
       producer = new EventHubProducerClient(target.namespace, target.hub, credential, options);
     }
   } catch (error) {
