@@ -15,7 +15,7 @@ import type {
 } from './dispatcher-types.js';
 import type { Manifests } from './manifests/types.js';
 import type { CompiledAlert } from './matching/compiled-alert.js';
-import { type LabelsOutcome, matchAlert, type ObjectLabels } from './matching/match-alert.js';
+import { alertTakes, type LabelsOutcome, matchAlert, type ObjectLabels } from './matching/match-alert.js';
 import { cleanEventMetadata } from './metadata/clean-metadata.js';
 import { Notifiers } from './notifiers.js';
 import type { DeliveryQueue } from './queue/delivery-queue.js';
@@ -98,7 +98,8 @@ class FluxDispatcher implements Dispatcher {
     const labels = this.labelsOf(incoming.event.involvedObject);
     const matched: CompiledAlert[] = [];
     for (const alert of this.configuration.index.candidates(incoming.event.involvedObject)) {
-      if ((await matchAlert(alert, incoming.event, labels)).matched) matched.push(alert);
+      const takes = alertTakes(alert, incoming.event, labels);
+      if (takes === true || (takes !== false && (await takes))) matched.push(alert);
     }
     if (matched.length === 0) {
       this.logger?.debug(
