@@ -49,6 +49,7 @@ class FluxDispatcher implements Dispatcher {
   private readonly listeners = new Set<DeliveryListener>();
   private readonly started: Promise<void>;
   private closing: Promise<void> | undefined;
+  private queueStarted = false;
 
   constructor(
     manifests: Manifests,
@@ -81,7 +82,12 @@ class FluxDispatcher implements Dispatcher {
       report: (report) => this.report(report),
     });
     // dispatch() reports a failed start; this only keeps it from being an unhandled rejection.
-    this.started.catch(() => undefined);
+    this.started.then(
+      () => {
+        this.queueStarted = true;
+      },
+      () => undefined,
+    );
   }
 
   async dispatch(input: Event, options: DispatchOptions = {}): Promise<DispatchResult> {
@@ -110,10 +116,12 @@ class FluxDispatcher implements Dispatcher {
     }
 
     const plans = matched.map((alert) => this.plan(incoming, alert, true));
-    const queued = plans.flatMap((plan) => (plan.queued ? [plan.queued] : []));
+    const queued: QueuedDelivery[] = [];
+    for (const plan of plans) if (plan.queued) queued.push(plan.queued);
     this.logOutcomes(incoming, plans);
     if (queued.length > 0) {
-      await this.started;
+      // Once the queue has started, no wait (an await is a turn of the microtask queue per event).
+      if (!this.queueStarted) await this.started;
       await this.queue.enqueue(queued);
     }
     return { status: 'accepted', deliveries: plans.map((plan) => plan.delivery), ...withLimit };
