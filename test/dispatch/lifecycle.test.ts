@@ -21,6 +21,10 @@ const config = (address: string, extra: object = {}) =>
     ],
   });
 
+/** Computed by the build before the id's canonical JSON was rewritten: the text, so the ids, must stay. */
+const PINNED_ID = 'e4c7d490ddb61cb0f1992d18c4d83dac';
+const PINNED_METADATA_ID = '9ca8244973d78e5817c43e6032c0914a';
+
 describe('delivery ids', () => {
   const idOf = async (event = rawEvent(), sourceMetadata?: Record<string, string>) => {
     const dispatcher = createDispatcher(config('http://127.0.0.1:9/'), {
@@ -41,6 +45,20 @@ describe('delivery ids', () => {
     expect(await idOf(rawEvent(), { cluster: 'prod-eu' })).not.toBe(first);
     expect(await idOf(rawEvent(), { cluster: 'prod-us' })).not.toBe(
       await idOf(rawEvent(), { cluster: 'prod-eu' }),
+    );
+  });
+
+  it('do not change between versions (queues in Redis keep them across an upgrade)', async () => {
+    // Metadata in another order, and more keys than a short sort handles, give the same text.
+    const metadata: Record<string, string> = {};
+    for (let index = 20; index > 0; index--) metadata[`key-${index}`] = `value "${index}" é`;
+    expect(await idOf()).toBe(PINNED_ID);
+    expect(await idOf(rawEvent({ metadata }))).toBe(PINNED_METADATA_ID);
+    const reversed = Object.fromEntries(Object.entries(metadata).reverse());
+    expect(await idOf(rawEvent({ metadata: reversed }))).toBe(PINNED_METADATA_ID);
+    const few = { b: '1', a: '2', 'c\u00e9': '3' };
+    expect(await idOf(rawEvent({ metadata: few }))).toBe(
+      await idOf(rawEvent({ metadata: { 'c\u00e9': '3', a: '2', b: '1' } })),
     );
   });
 

@@ -142,12 +142,59 @@ describe('Alert matching (TestFilterAlertsForEvent, TestEventMatchesAlert)', () 
     expect(matched.delivery?.state).toBe('queued');
   });
 
-  const labelled = { eventSources: [{ kind: 'Kustomization', name: '*', matchLabels: { app: 'podinfo' } }] };
+  const labelledSource = { kind: 'Kustomization', name: '*', matchLabels: { app: 'podinfo' } };
+  const plainSource = (name: string) => ({ kind: 'Kustomization', name });
+  const labelled = { eventSources: [labelledSource] };
   it.each([
     ['label selector match', { app: 'podinfo', other: 'x' }, undefined],
     ['label selector mismatch', { aaa: 'bbb' }, 'labels'],
   ] as const)('%s', async (_name, labels, failed) => {
     expect((await explainOne(labelled, rawEvent(), labels)).failed).toBe(failed);
+  });
+
+  it.each([
+    [
+      'a labelled source misses, a later plain one matches',
+      [labelledSource, plainSource('foo')],
+      { aaa: 'b' },
+      undefined,
+    ],
+    [
+      'a plain source misses, a later labelled one matches',
+      [plainSource('bar'), labelledSource],
+      { app: 'podinfo' },
+      undefined,
+    ],
+    [
+      'two labelled sources, the second matches',
+      [labelledSource, { ...labelledSource, matchLabels: { aaa: 'b' } }],
+      { aaa: 'b' },
+      undefined,
+    ],
+    ['every source misses', [plainSource('bar'), labelledSource], { aaa: 'b' }, 'labels'],
+  ] as const)('several sources: %s (labels looked up once)', async (_name, sources, labels, failed) => {
+    let lookups = 0;
+    const dispatcher = createDispatcher(
+      manifests({
+        providers: [hook],
+        alerts: [alert('a', { providerRef: { name: 'hook' }, eventSources: [...sources] }, 'foo-ns')],
+      }),
+      {
+        queue: recordingQueue(),
+        rateLimit: { intervalMs: 0 },
+        labels: () => {
+          lookups += 1;
+          return labels;
+        },
+      },
+    );
+    const [explained] = (await dispatcher.explain(rawEvent())).alerts;
+    expect(explained?.failed).toBe(failed);
+    expect(lookups).toBe(1);
+    const dispatched = await dispatcher.dispatch(rawEvent());
+    expect(dispatched.status === 'accepted').toBe(failed === undefined);
+    expect(lookups).toBe(2);
+    await dispatcher.close();
   });
 
   it('object not found or no lookup: no match', async () => {

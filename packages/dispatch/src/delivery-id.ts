@@ -13,18 +13,16 @@ export function deliveryId(
   alert: ObjectRef,
   provider: ObjectRef,
 ): string {
-  const identity = [
-    canonicalJson(event),
-    canonicalJson(sourceMetadata ?? {}),
-    `${alert.namespace}/${alert.name}`,
-    `${provider.namespace}/${provider.name}`,
-  ].join('\n');
+  const identity = `${canonicalJson(event)}\n${canonicalJson(sourceMetadata ?? {})}\n${alert.namespace}/${alert.name}\n${provider.namespace}/${provider.name}`;
   return sha256Hex(identity).slice(0, 32);
 }
 
 /**
  * JSON with object keys sorted, so equal values give equal text whatever their key order.
- * Written as loops: it runs on every delivery, and the entries/filter/map/join form cost twice as much.
+ * It runs on every delivery, so it is written to allocate little: loops rather than
+ * entries/filter/map/join, keys sorted in place (an event's objects have a few keys, often
+ * already in order, and the built-in sort copies its input), and quoted keys remembered, since
+ * the same few keys come in every event.
  */
 function canonicalJson(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
@@ -38,16 +36,47 @@ function canonicalJson(value: unknown): string {
     return `${text}]`;
   }
   const object = value as Record<string, unknown>;
-  // The default sort orders by UTF-16 code units, as `<` on strings does.
-  const keys = Object.keys(object).sort();
+  const keys = sortedInPlace(Object.keys(object));
   let text = '{';
   let first = true;
-  for (const key of keys) {
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
     const item = object[key];
     if (item === undefined) continue;
     if (!first) text += ',';
     first = false;
-    text += `${JSON.stringify(key)}:${canonicalJson(item)}`;
+    text += quotedKey(key);
+    text += ':';
+    text += typeof item === 'string' ? JSON.stringify(item) : canonicalJson(item);
   }
   return `${text}}`;
+}
+
+/** Insertion sort by UTF-16 code units (what `<` on strings and the default sort compare). */
+function sortedInPlace(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let index = 1; index < keys.length; index++) {
+    const key = keys[index] as string;
+    let at = index - 1;
+    if ((keys[at] as string) <= key) continue;
+    while (at >= 0 && (keys[at] as string) > key) {
+      keys[at + 1] = keys[at] as string;
+      at -= 1;
+    }
+    keys[at + 1] = key;
+  }
+  return keys;
+}
+
+/** Bounded, so events with ever-new metadata keys cannot grow it without end. */
+const QUOTED_KEYS_HELD = 1024;
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_HELD) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }

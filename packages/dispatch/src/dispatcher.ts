@@ -15,7 +15,7 @@ import type {
 } from './dispatcher-types.js';
 import type { Manifests } from './manifests/types.js';
 import type { CompiledAlert } from './matching/compiled-alert.js';
-import { type LabelsOutcome, matchAlert, type ObjectLabels } from './matching/match-alert.js';
+import { alertTakes, type LabelsOutcome, matchAlert, type ObjectLabels } from './matching/match-alert.js';
 import { cleanEventMetadata } from './metadata/clean-metadata.js';
 import { Notifiers } from './notifiers.js';
 import type { DeliveryQueue } from './queue/delivery-queue.js';
@@ -49,6 +49,7 @@ class FluxDispatcher implements Dispatcher {
   private readonly listeners = new Set<DeliveryListener>();
   private readonly started: Promise<void>;
   private closing: Promise<void> | undefined;
+  private queueStarted = false;
 
   constructor(
     manifests: Manifests,
@@ -81,7 +82,12 @@ class FluxDispatcher implements Dispatcher {
       report: (report) => this.report(report),
     });
     // dispatch() reports a failed start; this only keeps it from being an unhandled rejection.
-    this.started.catch(() => undefined);
+    this.started.then(
+      () => {
+        this.queueStarted = true;
+      },
+      () => undefined,
+    );
   }
 
   async dispatch(input: Event, options: DispatchOptions = {}): Promise<DispatchResult> {
@@ -98,7 +104,8 @@ class FluxDispatcher implements Dispatcher {
     const labels = this.labelsOf(incoming.event.involvedObject);
     const matched: CompiledAlert[] = [];
     for (const alert of this.configuration.index.candidates(incoming.event.involvedObject)) {
-      if ((await matchAlert(alert, incoming.event, labels)).matched) matched.push(alert);
+      const takes = alertTakes(alert, incoming.event, labels);
+      if (takes === true || (takes !== false && (await takes))) matched.push(alert);
     }
     if (matched.length === 0) {
       this.logger?.debug(
@@ -109,10 +116,12 @@ class FluxDispatcher implements Dispatcher {
     }
 
     const plans = matched.map((alert) => this.plan(incoming, alert, true));
-    const queued = plans.flatMap((plan) => (plan.queued ? [plan.queued] : []));
+    const queued: QueuedDelivery[] = [];
+    for (const plan of plans) if (plan.queued) queued.push(plan.queued);
     this.logOutcomes(incoming, plans);
     if (queued.length > 0) {
-      await this.started;
+      // Once the queue has started, no wait (an await is a turn of the microtask queue per event).
+      if (!this.queueStarted) await this.started;
       await this.queue.enqueue(queued);
     }
     return { status: 'accepted', deliveries: plans.map((plan) => plan.delivery), ...withLimit };

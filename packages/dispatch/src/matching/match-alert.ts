@@ -89,12 +89,8 @@ async function matchSource(
   event: Event,
   labels: ObjectLabels,
 ): Promise<SourceOutcome> {
-  const object = event.involvedObject;
-  const named = source.name === '*' || source.name === object.name;
-  if ((object.namespace ?? '') !== source.namespace || object.kind !== source.kind || !named) {
-    return { matched: false, failed: 'source', detail: '' };
-  }
-  if (event.severity !== alert.severity && alert.severity !== 'info') {
+  if (!selectsObject(source, event)) return { matched: false, failed: 'source', detail: '' };
+  if (!takesSeverity(alert, event)) {
     return {
       matched: false,
       failed: 'severity',
@@ -114,7 +110,7 @@ async function matchSource(
       detail: `source ${source.shown} has matchLabels {${selector}}, but ${found.unknown}`,
     };
   }
-  const missing = Object.entries(source.matchLabels).find(([key, value]) => found.labels[key] !== value);
+  const missing = missingLabel(source.matchLabels, found.labels);
   if (missing) {
     const [key, value] = missing;
     const actual = found.labels[key];
@@ -125,6 +121,78 @@ async function matchSource(
     };
   }
   return { matched: true, detail: `source ${source.shown} matches, with labels {${selector}}` };
+}
+
+/**
+ * Whether `alert` takes `event`: what `matchAlert` decides, for dispatch, which needs only the
+ * answer. No words are built, and there is a promise only when a source needs the object's
+ * labels (looked up at the same point, in the same source order, as `matchAlert` does).
+ */
+export function alertTakes(
+  alert: CompiledAlert,
+  event: Event,
+  labels: ObjectLabels,
+): boolean | Promise<boolean> {
+  if (alert.alert.spec.suspend) return false;
+  const { sources } = alert;
+  for (let index = 0; index < sources.length; index++) {
+    const source = sources[index] as EventSource;
+    if (!selectsObject(source, event) || !takesSeverity(alert, event)) continue;
+    if (source.matchLabels === undefined) return takesMessage(alert, event.message);
+    return takesWithLabels(alert, event, labels, index);
+  }
+  return false;
+}
+
+/** The rest of `alertTakes` from the first source that needs labels on. */
+async function takesWithLabels(
+  alert: CompiledAlert,
+  event: Event,
+  labels: ObjectLabels,
+  from: number,
+): Promise<boolean> {
+  const { sources } = alert;
+  for (let index = from; index < sources.length; index++) {
+    const source = sources[index] as EventSource;
+    if (!selectsObject(source, event) || !takesSeverity(alert, event)) continue;
+    if (source.matchLabels === undefined) return takesMessage(alert, event.message);
+    const found = await labels();
+    if ('labels' in found && missingLabel(source.matchLabels, found.labels) === undefined) {
+      return takesMessage(alert, event.message);
+    }
+  }
+  return false;
+}
+
+/** The source names the event's object: its kind, namespace, and name or `*`. */
+function selectsObject(source: EventSource, event: Event): boolean {
+  const object = event.involvedObject;
+  return (
+    (object.namespace ?? '') === source.namespace &&
+    object.kind === source.kind &&
+    (source.name === '*' || source.name === object.name)
+  );
+}
+
+/** An Alert at `info` takes every severity; one at `error` only errors. */
+function takesSeverity(alert: CompiledAlert, event: Event): boolean {
+  return alert.severity === 'info' || event.severity === alert.severity;
+}
+
+/** Some inclusion expression matches the message (when there are any), and no exclusion does. */
+function takesMessage(alert: CompiledAlert, message: string): boolean {
+  if (alert.inclusion.length > 0 && !alert.inclusion.some((expression) => expression.test(message))) {
+    return false;
+  }
+  return !alert.exclusion.some((expression) => expression.test(message));
+}
+
+/** The first `[key, value]` of the selector the labels do not have. */
+function missingLabel(
+  selector: Record<string, string>,
+  labels: Record<string, string>,
+): [string, string] | undefined {
+  return Object.entries(selector).find(([key, value]) => labels[key] !== value);
 }
 
 function quote(text: string): string {

@@ -15,11 +15,15 @@ export function cleanEventMetadata(event: Event): Event {
   const checksum = `${prefix}checksum`.toLowerCase();
   const digest = `${prefix}digest`.toLowerCase();
   const metadata: Record<string, string> = {};
-  for (const [key, value] of Object.entries(event.metadata ?? {})) {
-    if (!key.startsWith(EVENT_METADATA_PREFIX) && !key.startsWith(prefix)) continue;
-    const folded = key.toLowerCase();
-    if (folded === checksum || folded === digest) continue;
-    metadata[key] = value;
+  const source = event.metadata;
+  if (source !== undefined) {
+    // A loop over keys, not entries: this runs for every event.
+    for (const key of Object.keys(source)) {
+      if (!key.startsWith(EVENT_METADATA_PREFIX) && !key.startsWith(prefix)) continue;
+      const folded = key.toLowerCase();
+      if (folded === checksum || folded === digest) continue;
+      metadata[key] = source[key] as string;
+    }
   }
   return { ...event, metadata };
 }

@@ -2,6 +2,9 @@ import type { Event } from '@notiflux/providers';
 import { objectGroupPrefix } from '../metadata/clean-metadata.js';
 import { sha256Hex } from '../sha256-hex.js';
 
+/** The controller's keys that are part of the key, in this order. */
+const controllerKeys = ['originRevision', 'revision', 'token'] as const;
+
 /**
  * The duplicate-suppression key of an event whose metadata was cleaned (the controller's `token`
  * still in it): object, message, and the controller's `originRevision`, `revision` and `token`
@@ -11,21 +14,16 @@ import { sha256Hex } from '../sha256-hex.js';
  */
 export function duplicateKey(event: Event, sourceMetadata?: Record<string, string>): string {
   const { involvedObject: object } = event;
-  const parts = [
-    'event',
-    `name=${object.name}`,
-    `namespace=${object.namespace ?? ''}`,
-    `kind=${object.kind}`,
-    `message=${event.message}`,
-  ];
+  // Joined as it goes (one string, no array of parts): this runs for every event.
+  let text = `event/name=${object.name}/namespace=${object.namespace ?? ''}/kind=${object.kind}/message=${event.message}`;
   const metadata = event.metadata ?? {};
   const prefix = objectGroupPrefix(event);
-  for (const key of ['originRevision', 'revision', 'token']) {
+  for (const key of controllerKeys) {
     const value = metadata[`${prefix}${key}`];
-    if (value !== undefined && Object.hasOwn(metadata, `${prefix}${key}`)) parts.push(`${key}=${value}`);
+    if (value !== undefined && Object.hasOwn(metadata, `${prefix}${key}`)) text += `/${key}=${value}`;
   }
-  for (const key of Object.keys(sourceMetadata ?? {}).sort()) {
-    parts.push(`source.${key}=${sourceMetadata?.[key]}`);
+  if (sourceMetadata !== undefined) {
+    for (const key of Object.keys(sourceMetadata).sort()) text += `/source.${key}=${sourceMetadata[key]}`;
   }
-  return sha256Hex(parts.join('/'));
+  return sha256Hex(text);
 }

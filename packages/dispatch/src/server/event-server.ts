@@ -178,23 +178,25 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
     }
   }
 
+  function refuse(
+    response: ServerResponse,
+    path: string,
+    result: EventResult,
+    status: number,
+    message: string,
+    extra?: { reason?: string; input?: unknown; error?: unknown },
+  ): void {
+    metrics.eventReceived(result);
+    logEvent(logger, { result, path, ...extra });
+    sendError(response, status, message, extra?.reason);
+  }
+
   async function receiveEvent(
     request: IncomingMessage,
     response: ServerResponse,
     path: string,
     source: ResolvedSource | undefined,
   ): Promise<void> {
-    const refuse = (
-      result: EventResult,
-      status: number,
-      message: string,
-      extra?: Record<string, unknown>,
-    ) => {
-      metrics.eventReceived(result);
-      logEvent(logger, { result, path, ...extra });
-      sendError(response, status, message, extra?.reason as string | undefined);
-    };
-
     let body: Buffer | Uint8Array;
     try {
       // A signed source: header checked before any byte of the body is read, MAC before parsing.
@@ -205,9 +207,15 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
     } catch (error) {
       if (error instanceof BodyTooLargeError || (isSignatureError(error) && error.reason === 'too-large')) {
         endConnectionAfter(request, response);
-        refuse('too_large', 413, `request body is larger than the ${settings.maxBodyBytes}-byte limit`);
+        refuse(
+          response,
+          path,
+          'too_large',
+          413,
+          `request body is larger than the ${settings.maxBodyBytes}-byte limit`,
+        );
       } else if (isSignatureError(error)) {
-        refuse('unauthorized', 401, error.message, { reason: error.reason });
+        refuse(response, path, 'unauthorized', 401, error.message, { reason: error.reason });
       } else {
         // The client went away mid-body: nobody is left to answer.
         logger.debug({ path }, 'event request closed before its body was complete');
@@ -221,7 +229,7 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
       input = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
     } catch {
       // The parser's message quotes the body, which may hold a token: it is not repeated.
-      refuse('invalid', 400, 'request body is not valid JSON');
+      refuse(response, path, 'invalid', 400, 'request body is not valid JSON');
       return;
     }
 
@@ -233,7 +241,7 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
       );
     } catch (error) {
       if (isInvalidEvent(error)) {
-        refuse('invalid', 400, error.message, { input, error });
+        refuse(response, path, 'invalid', 400, error.message, { input, error });
         return;
       }
       metrics.eventReceived('failed');
@@ -260,7 +268,8 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
       logEvent(logger, { result: 'no_match', path, input });
     } else {
       metrics.eventReceived('accepted');
-      const queued = result.deliveries.filter((delivery) => delivery.state === 'queued').length;
+      let queued = 0;
+      for (const delivery of result.deliveries) if (delivery.state === 'queued') queued += 1;
       logEvent(logger, { result: 'accepted', path, input, deliveries: result.deliveries.length, queued });
     }
     writeHead(
@@ -360,7 +369,9 @@ function checkedSettings(options: EventServerOptions) {
 
 function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
-  const end = raw.search(/[?#]/);
+  const query = raw.indexOf('?');
+  const fragment = raw.indexOf('#');
+  const end = query === -1 ? fragment : fragment === -1 ? query : Math.min(query, fragment);
   return end === -1 ? raw : raw.slice(0, end);
 }
 
