@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus } from 'node:os';
+import { createInterface } from 'node:readline';
 import { benchHttpThroughput } from './http-throughput.mjs';
 import { benchColdStart, checkLoadedModules } from './startup.mjs';
 import { benchVerifyThroughput } from './verify-throughput.mjs';
@@ -139,9 +140,21 @@ async function reportDispatchLayer() {
   ];
   for (const [index, [title, args]] of scripts.entries()) {
     console.log(`\n${5 + index}. ${title}`);
-    const child = spawn(process.execPath, args, { stdio: 'inherit' });
-    const [code] = await once(child, 'exit');
-    verdicts.push({ label: `${args.at(-1)} ran`, met: code === 0, detail: `exit code ${code}` });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Forward the child's report, and take each goal line it prints into the summary.
+    const goalLines = [];
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      console.log(line);
+      const verdict = /goal\b.*\b(met|MISSED|NOT MET)\)?\s*$/.exec(line);
+      if (verdict) goalLines.push({ line: line.trim(), met: verdict[1] === 'met' });
+    });
+    const [code] = await once(child, 'close');
+    for (const { line, met } of goalLines) {
+      verdicts.push({ label: args.at(-1), met, detail: line.replace(/\s+/g, ' ') });
+    }
+    if (code !== 0 || goalLines.length === 0) {
+      verdicts.push({ label: `${args.at(-1)} ran`, met: code === 0, detail: `exit code ${code}` });
+    }
   }
 }
 
