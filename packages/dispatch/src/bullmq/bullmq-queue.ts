@@ -185,6 +185,12 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
     return async (job: Job<QueuedDelivery, JobResult>, token?: string): Promise<JobResult> => {
       const delivery = job.data;
       const attempt = job.attemptsMade + 1;
+      const jobId = job.id ?? jobIdOf(delivery.id);
+      // From here on, whatever the outcome (a superseded status too), Redis may show the job
+      // finished a moment before this process reports it: drain() waits for the report.
+      unreported.add(jobId);
+      // Should BullMQ never emit the outcome here (the lock went to another worker), stop waiting.
+      setTimeout(() => unreported.delete(jobId), lockDuration).unref();
       if (delivery.supersede) {
         let superseded: boolean;
         try {
@@ -207,11 +213,7 @@ export function bullmqQueue(options: BullmqQueueOptions): DeliveryQueue {
         if (superseded) return { outcome: 'superseded', attempts: job.attemptsMade };
       }
       const controller = new AbortController();
-      const jobId = job.id ?? jobIdOf(delivery.id);
       inFlight.set(jobId, controller);
-      unreported.add(jobId);
-      // Should BullMQ never emit the outcome here (the lock went to another worker), stop waiting.
-      setTimeout(() => unreported.delete(jobId), lockDuration).unref();
       const startedAt = performance.now();
       try {
         await post(delivery, controller.signal);
