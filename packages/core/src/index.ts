@@ -89,3 +89,4 @@ export type {
 } from './spec-field.js';
 export { field } from './spec-field.js';
 export { httpAddress, requiredString } from './spec-fields.js';
+export { editDistance } from './type-suggestions.js';

@@ -20,8 +20,11 @@ export function closestTypes(given: string, known: Iterable<string>): string[] {
   return closest.sort().slice(0, 3);
 }
 
-/** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
-function editDistance(a: string, b: string): number {
+/**
+ * Levenshtein distance: insertions, deletions and substitutions of one character each cost 1.
+ * Shared by every "did you mean" hint (unknown types here, unknown manifest fields in dispatch).
+ */
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

@@ -18,8 +18,8 @@ export {
 export { type BuiltinProviderType, fluxProviderTypes, type ProviderType } from './flux-provider-types.js';
 export {
   type ProviderCatalogEntry,
+  type ProviderCatalogPeer,
   type ProviderKind,
-  type ProviderSdk,
   providerCatalog,
 } from './provider-catalog.js';
 export {
@@ -84,6 +84,7 @@ export {
   createHttpDispatcher,
   defineProvider,
   EVENT_METADATA_PREFIX,
+  editDistance,
   encodeFluxEventJson,
   getRevision,
   groupOf,

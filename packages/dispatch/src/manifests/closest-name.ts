@@ -1,3 +1,5 @@
+import { editDistance } from '@notiflux/providers';
+
 /** The candidate a misspelt name most likely meant, for "did you mean" hints; undefined when none is close. */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
@@ -16,17 +18,4 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   if (lower.length < 4) return undefined;
   for (const candidate of candidates) if (candidate.toLowerCase().includes(lower)) return candidate;
   return undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }
