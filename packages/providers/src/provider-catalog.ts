@@ -13,7 +13,7 @@ export type ProviderKind =
   | 'broker';
 
 /** An optional peer dependency a type loads on first use, and when it needs it. */
-export interface ProviderSdk {
+export interface ProviderCatalogPeer {
   package: string;
   /** Set when only some specs of the type need the package. */
   when?: string;
@@ -23,11 +23,11 @@ export interface ProviderCatalogEntry {
   type: string;
   kind: ProviderKind;
   /** Empty when the type needs nothing beyond this package. */
-  sdks: readonly ProviderSdk[];
+  sdks: readonly ProviderCatalogPeer[];
 }
 
-const octokit: ProviderSdk[] = [{ package: '@octokit/rest' }];
-const gitbeaker: ProviderSdk[] = [{ package: '@gitbeaker/rest' }];
+const octokit: ProviderCatalogPeer[] = [{ package: '@octokit/rest' }];
+const gitbeaker: ProviderCatalogPeer[] = [{ package: '@gitbeaker/rest' }];
 
 /**
  * Every built-in type with its kind and the SDK it needs, in the order of `providerTypes`; for
