@@ -17,7 +17,7 @@ import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
 import { bullmqQueue } from '../packages/dispatch/dist/bullmq.js';
 import { startServer } from './http-throughput.mjs';
-import { sampleEvent, sampleEventJson } from './sample-event.mjs';
+import { sampleDeliveries, sampleEvent, sampleEventJson } from './sample-event.mjs';
 
 for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy']) {
   delete process.env[name];
@@ -61,15 +61,6 @@ async function startRedis() {
   };
 }
 
-function deliveries(count, run) {
-  return Array.from({ length: count }, (_, index) => ({
-    id: `${run}-${index}`,
-    alert: { name: 'on-call', namespace: 'apps' },
-    provider: { name: 'sink', namespace: 'apps', type: 'generic' },
-    event: sampleEvent,
-  }));
-}
-
 /** bullmqQueue: deliveries/s from the first enqueue to the last report. */
 async function throughBullmqQueue(redisUrl, sinkUrl, { count, concurrency, run }) {
   const notifier = createNotifier({ type: 'generic', address: sinkUrl });
@@ -87,7 +78,7 @@ async function throughBullmqQueue(redisUrl, sinkUrl, { count, concurrency, run }
     },
   });
   const started = performance.now();
-  const items = deliveries(count, run);
+  const items = sampleDeliveries(count, run);
   for (let start = 0; start < count; start += 500) await queue.enqueue(items.slice(start, start + 500));
   await all;
   const seconds = (performance.now() - started) / 1000;
@@ -121,7 +112,7 @@ async function throughRawBullmq(redisUrl, sinkUrl, { count, concurrency, run }) 
   });
   await worker.waitUntilReady();
   const started = performance.now();
-  const items = deliveries(count, run);
+  const items = sampleDeliveries(count, run);
   for (let start = 0; start < count; start += 500) {
     await queue.addBulk(
       items.slice(start, start + 500).map((delivery) => ({
@@ -193,7 +184,7 @@ async function killRun(redisUrl, count) {
   const workers = [startWorker(redisUrl, sinkUrl), startWorker(redisUrl, sinkUrl)];
   await Promise.all(workers.map((worker) => worker.ready));
   const producer = bullmqQueue({ connection: redisUrl, prefix: 'bench-kill', schedule: [100, 500, 1_000] });
-  const items = deliveries(count, 'kill');
+  const items = sampleDeliveries(count, 'kill');
   const started = performance.now();
   for (let start = 0; start < count; start += 500) await producer.enqueue(items.slice(start, start + 500));
   // Kill one when a random share of the work is done.

@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { createNotifier } from '@notiflux/providers';
 import { memoryQueue, memoryRateLimitStore } from '../packages/dispatch/dist/index.js';
 import { startServer } from './http-throughput.mjs';
-import { sampleEvent } from './sample-event.mjs';
+import { sampleDeliveries } from './sample-event.mjs';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc');
@@ -17,15 +17,6 @@ function heapUsed() {
   collectGarbage();
   collectGarbage();
   return process.memoryUsage().heapUsed;
-}
-
-function deliveries(count, run) {
-  return Array.from({ length: count }, (_, index) => ({
-    id: `${run}-${index}`,
-    alert: { name: 'on-call', namespace: 'apps' },
-    provider: { name: 'sink', namespace: 'apps', type: 'generic' },
-    event: sampleEvent,
-  }));
 }
 
 /** Deliveries per second from enqueue to the last report, `post` doing the sending. */
@@ -40,7 +31,7 @@ async function deliveriesPerSecond(post, { count, concurrency, run }) {
     },
   });
   const started = performance.now();
-  await queue.enqueue(deliveries(count, run));
+  await queue.enqueue(sampleDeliveries(count, run));
   await queue.drain();
   const seconds = (performance.now() - started) / 1000;
   await queue.close();

@@ -23,6 +23,22 @@ function logLines(stdout: string): LogLine[] {
     .map((line) => JSON.parse(line) as LogLine);
 }
 
+/** `notiflux serve` as a child process, with its JSON log lines as they come. */
+function startServe(args: readonly string[], options: Parameters<typeof spawnCli>[1] = {}) {
+  const child = spawnCli(['serve', '-f', ...args], options);
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  return {
+    child,
+    done: completion(child),
+    /** The first log line that `matches`, waited for. */
+    logLine: (matches: (line: LogLine) => boolean, what: string) =>
+      eventually(() => logLines(stdout).find(matches), 20_000, what),
+  };
+}
+
 describe('notiflux serve', () => {
   let receiver: RecordingServer;
   let directory: string;
@@ -35,20 +51,12 @@ describe('notiflux serve', () => {
   });
 
   it('takes signed events on a source, delivers them with the cluster metadata, and stops on SIGTERM with exit 0', async () => {
-    const child = spawnCli(
-      ['serve', '-f', directory, '--port', '0', '--source', '/clusters/prod-eu:PROD_KEY'],
-      {
-        env: { PROD_KEY: sourceKey },
-      },
+    const { child, done, logLine } = startServe(
+      [directory, '--port', '0', '--source', '/clusters/prod-eu:PROD_KEY'],
+      { env: { PROD_KEY: sourceKey } },
     );
-    let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const done = completion(child);
-    const listening = await eventually(
-      () => logLines(stdout).find((line) => line.msg === 'event server listening'),
-      20_000,
+    const listening = await logLine(
+      (line) => line.msg === 'event server listening',
       'the listening log line',
     );
     const base = `http://127.0.0.1:${listening.port}`;
@@ -78,15 +86,9 @@ describe('notiflux serve', () => {
 
   it('on SIGTERM waits for a delivery still in flight before exiting 0', async () => {
     receiver.respondWith({ status: 200, delayMs: 1500 });
-    const child = spawnCli(['serve', '-f', directory, '--port', '0']);
-    let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    const done = completion(child);
-    const listening = await eventually(
-      () => logLines(stdout).find((line) => line.msg === 'event server listening'),
-      20_000,
+    const { child, done, logLine } = startServe([directory, '--port', '0']);
+    const listening = await logLine(
+      (line) => line.msg === 'event server listening',
       'the listening log line',
     );
     const answer = await fetch(`http://127.0.0.1:${listening.port}/`, {
@@ -116,27 +118,14 @@ describe('notiflux serve', () => {
     async () => {
       const redis = await startRedisServer();
       try {
-        const child = spawnCli(['serve', '-f', directory, '--port', '0', '--redis-env', 'REDIS_URL'], {
+        const { child, done, logLine } = startServe([directory, '--port', '0', '--redis-env', 'REDIS_URL'], {
           env: { REDIS_URL: redis.url },
         });
-        let stdout = '';
-        child.stdout?.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-        });
-        const done = completion(child);
-        const ready = await eventually(
-          () => logLines(stdout).find((line) => line.msg === 'ready'),
-          20_000,
-          'ready',
-        );
+        const ready = await logLine((line) => line.msg === 'ready', 'ready');
         expect(ready.queue).toBe('redis');
         const answer = await fetch(String(ready.url), { method: 'POST', body: sampleEventJson });
         expect(answer.status).toBe(202);
-        await eventually(
-          () => logLines(stdout).find((line) => line.state === 'delivered'),
-          20_000,
-          'the delivery',
-        );
+        await logLine((line) => line.state === 'delivered', 'the delivery');
         expect(receiver.requests).toHaveLength(1);
         child.kill('SIGINT');
         const result = await done;
