@@ -57,6 +57,8 @@ const outsideCitations: RegExp[] = [
   // The shared notes by name; `docs/providers/generic-hmac.md` is not `hmac.md`.
   /(?<![\w/.-])(?:DECISIONS|alerts|event|provider-spec|git-common|hmac|DISPATCH|CLI|API)\.md\b/,
   /\bgit-common\b/,
+  // The decisions list by name alone (`see DECISIONS`).
+  /\bDECISIONS\b/,
   /\bshared\/spec\b|(?<![\w.-])spec\/(?:providers\/)?[\w.-]+\.md\b/,
   // A section sign points into some outside document; RFCs are the exception.
   /(?<!RFC \d+ )§/,
