@@ -9,7 +9,11 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { Agent } from 'undici';
-import { createDispatcher, createEventServer } from '../packages/dispatch/dist/index.js';
+import {
+  bufferedLogDestination,
+  createDispatcher,
+  createEventServer,
+} from '../packages/dispatch/dist/index.js';
 
 const [mode, sinkPort] = process.argv.slice(2);
 
@@ -93,8 +97,8 @@ async function notifluxServer() {
     ],
     secrets: [],
   });
-  // Logs at info, as the server's default logger does (asynchronous pino destination), written to nowhere.
-  const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
+  // Logs at info through the server's default destination, written to nowhere.
+  const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: '/dev/null' }));
   const server = createEventServer(dispatcher, { port: 0, logger });
   server.httpServer.keepAliveTimeout = 120_000;
   const { url } = await server.listen();

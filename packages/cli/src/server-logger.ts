@@ -1,4 +1,4 @@
-import type { Logger } from '@notiflux/dispatch';
+import { bufferedLogDestination, type Logger } from '@notiflux/dispatch';
 import { pino } from 'pino';
 import type { CliIo } from './cli-io.js';
 import { colourWanted } from './terminal-style.js';
@@ -7,18 +7,18 @@ import { colourWanted } from './terminal-style.js';
  * JSON log lines on stdout; readable lines through pino-pretty when stdout is a terminal. Wrapped
  * in an object because pino's logger type looks thenable to an async function.
  *
- * On the process's own stdout the lines go through pino's asynchronous destination, as the event
- * server's default logger does: two lines per event, one write each, are a measurable share of
- * an event's cost under load, and lines that come while a write is under way go out together.
- * What is still buffered is flushed when the process exits; after a crash (kill -9) the last few
- * lines may be lost. A stream given to `run` (tests, embedding) is written line by line.
+ * On the process's own stdout the lines go through the event server's own buffered destination
+ * (gathered up to 4 KiB or 100 ms): written one by one, two lines per event would be a large
+ * share of an event's cost under load. What is still held is flushed when the process exits;
+ * after a crash (kill -9) the last lines may be lost. A stream given to `run` (tests, embedding)
+ * is written line by line.
  */
 export async function serverLogger(io: CliIo, level: string): Promise<{ logger: Logger }> {
   if (!io.isTTY.stdout) {
     if (io.stdout !== process.stdout) {
       return { logger: pino({ level }, io.stdout as { write(text: string): boolean }) };
     }
-    const destination = pino.destination({ dest: 1, sync: false });
+    const destination = bufferedLogDestination();
     // A write error (a reader that went away: EPIPE) is handled as one on stdout itself is.
     destination.on('error', (error: Error) => process.stdout.emit('error', error));
     return { logger: pino({ level }, destination) };

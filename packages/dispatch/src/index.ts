@@ -80,5 +80,7 @@ export type { RateLimitDecision, RateLimitStore } from './rate-limit/rate-limit-
 export type { EventServer, EventServerOptions } from './server/event-server.js';
 export { createEventServer, eventServerDefaults } from './server/event-server.js';
 export type { EventSource } from './server/event-sources.js';
+export type { BufferedLogDestination, BufferedLogDestinationOptions } from './server/log-destination.js';
+export { bufferedLogDestination } from './server/log-destination.js';
 export { formatResetTime } from './server/rate-limit-headers.js';
 export { logDelivery } from './server/server-log.js';

@@ -1,0 +1,101 @@
+// The event server's default log destination: lines gathered, none held for long, none lost.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bufferedLogDestination } from '@notiflux/dispatch';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleFixture } from '../support/bundle-fixture.js';
+import { eventually } from '../support/eventually.js';
+
+let directory: string;
+let fileNumber = 0;
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'notiflux-log-'));
+});
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+const nextFile = () => join(directory, `log-${++fileNumber}.ndjson`);
+const linesOf = async (file: string) =>
+  (await readFile(file, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { line?: number; msg: string });
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** The file's lines once there are `count` of them. */
+const linesWhen = (file: string, count: number, timeoutMs = 5000) =>
+  eventually(
+    async () => {
+      const lines = await linesOf(file);
+      return lines.length === count ? lines : undefined;
+    },
+    timeoutMs,
+    `${count} lines`,
+  );
+
+describe('bufferedLogDestination', () => {
+  it('holds a lone line until flush() (or its delay), then writes it', async () => {
+    const file = nextFile();
+    const destination = bufferedLogDestination({ dest: file, maxDelayMs: 60_000 });
+    const logger = pino({ level: 'info' }, destination);
+    await eventually(
+      async () => (await readFile(file).catch(() => undefined)) !== undefined,
+      5000,
+      'the file',
+    );
+    logger.info('first');
+    for (let index = 0; index < 5; index++) await turn();
+    expect(await linesOf(file)).toEqual([]);
+    destination.flush();
+    const lines = await linesWhen(file, 1);
+    expect(lines.map((line) => line.msg)).toEqual(['first']);
+  });
+
+  it('writes a lone line by itself once maxDelayMs has passed', async () => {
+    const file = nextFile();
+    const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: file, maxDelayMs: 50 }));
+    logger.info('alone');
+    const lines = await linesWhen(file, 1);
+    expect(lines[0]?.msg).toBe('alone');
+  });
+
+  it('leaves nothing behind after a burst: lines that came during a write go out after it', async () => {
+    const file = nextFile();
+    const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: file, maxDelayMs: 50 }));
+    const total = 5000;
+    for (let line = 0; line < total; line++) {
+      logger.info({ line }, 'burst');
+      if (line % 37 === 0) await turn();
+    }
+    const lines = await linesWhen(file, total, 10_000);
+    expect(lines.map((line) => line.line)).toEqual(Array.from({ length: total }, (_, line) => line));
+  });
+
+  it('writes what it holds when the process exits', async () => {
+    const script = await bundleFixture(
+      fileURLToPath(new URL('./fixtures/log-destination-process.ts', import.meta.url)),
+    );
+    const file = nextFile();
+    const child = spawn(process.execPath, [script], {
+      env: { ...process.env, LOG_FILE: file, LOG_LINES: '1234' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    expect(errors).toBe('');
+    expect(code).toBe(0);
+    const lines = await linesOf(file);
+    // Every line, though not always in order: a write under way at exit may land after the
+    // synchronous one that writes the rest (each line carries its time).
+    const numbers = lines.map((line) => line.line as number).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 1234 }, (_, line) => line));
+  });
+});
