@@ -48,15 +48,27 @@ export async function asyncOpsPerSecond(operation, durationMs) {
 }
 
 /**
- * Samples every contender once per round, in the same order (A, B, C, A, B, C, ...), and
- * returns each contender with the median, min and max of its samples.
+ * Samples every contender once per round, every other round in reverse order (A, B, C, C, B, A,
+ * ...), so that a machine speeding up or slowing down favours no contender, and returns each
+ * contender with the median, min and max of its samples (`samples[round]` kept for `pairedRatio`).
  */
 export async function interleavedRounds(contenders, rounds, sample) {
   const samples = contenders.map(() => []);
+  const indexes = [...contenders.keys()];
   for (let round = 0; round < rounds; round++) {
-    for (const [index, contender] of contenders.entries()) samples[index].push(await sample(contender));
+    for (const index of round % 2 === 0 ? indexes : [...indexes].reverse()) {
+      samples[index][round] = await sample(contenders[index]);
+    }
   }
   return contenders.map((contender, index) => ({ contender, ...summarize(samples[index]) }));
+}
+
+/**
+ * a ÷ b as the median of each round's own ratio: in a round the two ran seconds apart, while
+ * the speed of a shared machine drifts between rounds far more than the difference measured.
+ */
+export function pairedRatio(a, b) {
+  return summarize(a.samples.map((value, round) => value / b.samples[round])).median;
 }
 
 /** Median, min and max of some samples. */

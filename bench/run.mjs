@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline';
 import { benchHttpThroughput } from './http-throughput.mjs';
+import { pairedRatio } from './measure.mjs';
 import { benchColdStart, checkLoadedModules } from './startup.mjs';
 import { benchVerifyThroughput } from './verify-throughput.mjs';
 
@@ -51,22 +52,27 @@ function printRatio(label, ratio, goal) {
   console.log(`${shown}   goal ≥ ${goal.toFixed(2)}   ${met ? 'met' : 'NOT MET'}`);
 }
 
-function medianOf(measured, name) {
-  return measured.find(({ contender }) => contender.name === name).median;
+function resultOf(measured, name) {
+  return measured.find(({ contender }) => contender.name === name);
 }
 
 async function reportHttp() {
   console.log('1. HTTP throughput: POST the sample event to a local keep-alive server (child process)');
   console.log(
     `   ${http.rounds} interleaved rounds of ${http.durationMs / 1000} s per contender after a ` +
-      `${http.warmupMs / 1000} s warm-up; median req/s (min–max)`,
+      `${http.warmupMs / 1000} s warm-up (every other round in reverse order); median req/s (min–max);\n` +
+      "   a ratio is the median of the rounds' own ratios",
   );
   for (const { concurrency, measured } of await benchHttpThroughput(http)) {
     console.log(`\n  concurrency ${concurrency}`);
     printRates(measured, 'req/s');
-    const notiflux = medianOf(measured, 'notiflux generic');
+    const notiflux = resultOf(measured, 'notiflux generic');
     const ratio = (name, goal) =>
-      printRatio(`notiflux / ${name} (c=${concurrency})`, notiflux / medianOf(measured, name), goal);
+      printRatio(
+        `notiflux / ${name} (c=${concurrency})`,
+        pairedRatio(notiflux, resultOf(measured, name)),
+        goal,
+      );
     ratio('undici.dispatch', goals.undiciRatio);
     ratio('undici.request');
     ratio('fetch');
@@ -82,14 +88,18 @@ async function reportVerify() {
       'median ops/s (min–max)',
   );
   printRates(measured, 'ops/s');
-  const notifluxString = medianOf(measured, '@notiflux/hmac verify (string body)');
-  const notifluxBuffer = medianOf(measured, '@notiflux/hmac verify (Buffer body)');
-  const octokit = medianOf(measured, '@octokit/webhooks-methods verify');
-  const nodeCrypto = medianOf(measured, 'node:crypto createHmac + timingSafeEqual');
-  printRatio('notiflux (string) / @octokit/webhooks-methods', notifluxString / octokit, goals.octokitRatio);
-  printRatio('notiflux (Buffer) / @octokit/webhooks-methods', notifluxBuffer / octokit);
-  printRatio('notiflux (string) / node:crypto', notifluxString / nodeCrypto);
-  printRatio('notiflux (Buffer) / node:crypto', notifluxBuffer / nodeCrypto);
+  const notifluxString = resultOf(measured, '@notiflux/hmac verify (string body)');
+  const notifluxBuffer = resultOf(measured, '@notiflux/hmac verify (Buffer body)');
+  const octokit = resultOf(measured, '@octokit/webhooks-methods verify');
+  const nodeCrypto = resultOf(measured, 'node:crypto createHmac + timingSafeEqual');
+  printRatio(
+    'notiflux (string) / @octokit/webhooks-methods',
+    pairedRatio(notifluxString, octokit),
+    goals.octokitRatio,
+  );
+  printRatio('notiflux (Buffer) / @octokit/webhooks-methods', pairedRatio(notifluxBuffer, octokit));
+  printRatio('notiflux (string) / node:crypto', pairedRatio(notifluxString, nodeCrypto));
+  printRatio('notiflux (Buffer) / node:crypto', pairedRatio(notifluxBuffer, nodeCrypto));
 }
 
 async function reportStartup() {
