@@ -76,6 +76,17 @@ describe('bufferedLogDestination', () => {
     expect(lines.map((line) => line.line)).toEqual(Array.from({ length: total }, (_, line) => line));
   });
 
+  it('refuses a delay or a gathering size it cannot honour, naming the option', () => {
+    expect(() => bufferedLogDestination({ maxDelayMs: -1 })).toThrow(
+      /maxDelayMs must be a number of ms >= 0/,
+    );
+    expect(() => bufferedLogDestination({ maxDelayMs: Number.NaN })).toThrow(/maxDelayMs/);
+    expect(() => bufferedLogDestination({ minLength: 16_384 })).toThrow(
+      /minLength must be an integer from 0 to 16383/,
+    );
+    expect(() => bufferedLogDestination({ minLength: 1.5 })).toThrow(/minLength/);
+  });
+
   it('writes what it holds when the process exits', async () => {
     const script = await bundleFixture(
       fileURLToPath(new URL('./fixtures/log-destination-process.ts', import.meta.url)),

@@ -29,13 +29,21 @@ export interface BufferedLogDestination {
   on(event: 'error', listener: (error: Error) => void): BufferedLogDestination;
 }
 
+/** pino's destination writes at most this many bytes at once; what it gathers must stay below. */
+const MAX_WRITE_BYTES = 16 * 1024;
+
 export function bufferedLogDestination(options: BufferedLogDestinationOptions = {}): BufferedLogDestination {
   const maxDelayMs = options.maxDelayMs ?? 100;
-  const stream = pino.destination({
-    dest: options.dest ?? 1,
-    sync: false,
-    minLength: options.minLength ?? 4096,
-  });
+  const minLength = options.minLength ?? 4096;
+  if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0) {
+    throw new RangeError(`maxDelayMs must be a number of ms >= 0, got ${String(options.maxDelayMs)}`);
+  }
+  if (!Number.isSafeInteger(minLength) || minLength < 0 || minLength >= MAX_WRITE_BYTES) {
+    throw new RangeError(
+      `minLength must be an integer from 0 to ${MAX_WRITE_BYTES - 1} bytes, got ${String(options.minLength)}`,
+    );
+  }
+  const stream = pino.destination({ dest: options.dest ?? 1, sync: false, minLength });
   // Bytes given and bytes written, as the stream counts them: held = given - written.
   let given = 0;
   let written = 0;
