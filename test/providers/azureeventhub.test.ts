@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Event } from '@notiflux/core';
+import type { CreateOptions, Event } from '@notiflux/core';
 import { NotifierError } from '@notiflux/providers';
 import {
   azureeventhubProvider,
@@ -518,26 +518,32 @@ describe('azureeventhub: token mode (namespace in channel, hub in address; AMQPS
       azureIdentityLoader.load = unmodified;
     });
 
-    it("uses @azure/identity's DefaultAzureCredential for the Event Hubs scope", async () => {
-      const jwt = testJwt('aWRlbnRpdHktdG9rZW4');
-      const scopesAsked: unknown[] = [];
-      azureIdentityLoader.load = async () => ({
-        DefaultAzureCredential: class {
-          async getToken(scopes: unknown) {
-            scopesAsked.push(scopes);
-            return { token: jwt, expiresOnTimestamp: Date.now() + 600_000 };
-          }
-        },
-      });
-      await notifier(
+    /** A notifier without a token, sending to the local Event Hubs peer. */
+    const tokenless = (sdk?: CreateOptions['sdk']) =>
+      notifier(
         {
           type: 'azureeventhub',
           address: HUB,
           channel: 'fluxv2',
           endpoint: `amqps://localhost:${peer.port}`,
         },
-        { providers },
-      ).post(sampleEvent);
+        sdk === undefined ? { providers } : { providers, sdk },
+      );
+    /** @azure/identity's shape: a DefaultAzureCredential that hands out `jwt`, noting the scopes asked for. */
+    const identityGiving = (jwt: string, scopesAsked: unknown[] = []) => ({
+      DefaultAzureCredential: class {
+        async getToken(scopes: unknown) {
+          scopesAsked.push(scopes);
+          return { token: jwt, expiresOnTimestamp: Date.now() + 600_000 };
+        }
+      },
+    });
+
+    it("uses @azure/identity's DefaultAzureCredential for the Event Hubs scope", async () => {
+      const jwt = testJwt('aWRlbnRpdHktdG9rZW4');
+      const scopesAsked: unknown[] = [];
+      azureIdentityLoader.load = async () => identityGiving(jwt, scopesAsked);
+      await tokenless().post(sampleEvent);
       // The SDK asks for its Event Hubs scope (it writes it with a double slash).
       expect(scopesAsked).toHaveLength(1);
       expect(String(scopesAsked[0])).toMatch(/^https:\/\/eventhubs\.azure\.net\/+\.default$/);
@@ -550,22 +556,7 @@ describe('azureeventhub: token mode (namespace in channel, hub in address; AMQPS
     it('takes @azure/identity from CreateOptions.sdk when given, never importing it', async () => {
       const jwt = testJwt('aW5qZWN0ZWQtdG9rZW4');
       azureIdentityLoader.load = () => Promise.reject(new Error('the peer must not be imported'));
-      const injected = {
-        DefaultAzureCredential: class {
-          async getToken() {
-            return { token: jwt, expiresOnTimestamp: Date.now() + 600_000 };
-          }
-        },
-      };
-      await notifier(
-        {
-          type: 'azureeventhub',
-          address: HUB,
-          channel: 'fluxv2',
-          endpoint: `amqps://localhost:${peer.port}`,
-        },
-        { providers, sdk: { '@azure/identity': injected } },
-      ).post(sampleEvent);
+      await tokenless({ '@azure/identity': identityGiving(jwt) }).post(sampleEvent);
       expect(peer.tokens).toEqual([
         { type: 'jwt', audience: `sb://fluxv2.servicebus.windows.net/${HUB}`, token: jwt },
       ]);
@@ -582,16 +573,7 @@ describe('azureeventhub: token mode (namespace in channel, hub in address; AMQPS
             },
           ),
         );
-      const hub = notifier(
-        {
-          type: 'azureeventhub',
-          address: HUB,
-          channel: 'fluxv2',
-          endpoint: `amqps://localhost:${peer.port}`,
-        },
-        { providers },
-      );
-      const error = await rejection(hub.post(sampleEvent));
+      const error = await rejection(tokenless().post(sampleEvent));
       expect(error.code).toBe('MISSING_DEPENDENCY');
       expect(error.providerType).toBe('azureeventhub');
       expect(error.message).toContain('"@azure/identity"');
