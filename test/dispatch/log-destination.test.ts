@@ -56,6 +56,21 @@ describe('bufferedLogDestination', () => {
     expect(lines.map((line) => line.msg)).toEqual(['first']);
   });
 
+  it("answers pino's logger.flush(callback) once what it held is written", async () => {
+    const file = nextFile();
+    const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: file, maxDelayMs: 60_000 }));
+    await eventually(
+      async () => (await readFile(file).catch(() => undefined)) !== undefined,
+      5000,
+      'the file',
+    );
+    logger.info('held');
+    await new Promise<void>((resolve, reject) =>
+      logger.flush((error) => (error ? reject(error) : resolve())),
+    );
+    expect((await linesOf(file)).map((line) => line.msg)).toEqual(['held']);
+  });
+
   it('writes a lone line by itself once maxDelayMs has passed', async () => {
     const file = nextFile();
     const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: file, maxDelayMs: 50 }));

@@ -22,8 +22,12 @@ export interface BufferedLogDestinationOptions {
 /** A pino destination stream with the means to write out what it holds. */
 export interface BufferedLogDestination {
   write(line: string): boolean;
-  /** Starts writing what is held, if no write is under way (the timer would soon anyway). */
-  flush(): void;
+  /**
+   * Starts writing what is held, if no write is under way (the timer would soon anyway). With a
+   * callback (pino's `logger.flush(cb)` passes one), it is the stream's own flush: `callback`
+   * runs once what is held is written.
+   */
+  flush(callback?: (error?: Error | null) => void): void;
   /** Writes what is held now, synchronously. */
   flushSync(): void;
   on(event: 'error', listener: (error: Error) => void): BufferedLogDestination;
@@ -73,8 +77,9 @@ export function bufferedLogDestination(options: BufferedLogDestinationOptions = 
       arm();
       return stream.write(line);
     },
-    flush() {
-      if (given > written) stream.flush();
+    flush(callback) {
+      if (callback) stream.flush(callback);
+      else if (given > written) stream.flush();
     },
     flushSync() {
       if (given <= written) return;
