@@ -12,6 +12,7 @@ import type { Event } from '@notiflux/providers';
 import { pino } from 'pino';
 import type { DeliveryReport } from '../delivery.js';
 import type { Dispatcher, DispatchResult, Logger } from '../dispatcher-types.js';
+import { AnswerBatch } from './answer-batch.js';
 import { type EventSource, type ResolvedSource, resolveSources } from './event-sources.js';
 import { bufferedLogDestination } from './log-destination.js';
 import { duplicateHeaders, rateLimitHeaders } from './rate-limit-headers.js';
@@ -91,6 +92,7 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
     processMetrics: options.processMetrics ?? false,
   });
 
+  const answers = new AnswerBatch();
   let closing: Promise<void> | undefined;
   let listening = false;
 
@@ -261,7 +263,7 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
         'X-Content-Type-Options': 'nosniff',
         'Content-Length': Buffer.byteLength(text),
       });
-      response.end(text);
+      answers.end(response, text);
       return;
     }
     if (result.status === 'no-match') {
@@ -280,7 +282,7 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
         ? { 'Content-Length': 0 }
         : { ...rateLimitHeaders(result.rateLimit), 'Content-Length': 0 },
     );
-    response.end();
+    answers.end(response);
   }
 
   async function listen(): Promise<{ url: string }> {

@@ -1,0 +1,36 @@
+/**
+ * The event server's answers to accepted and duplicate events, written together once per turn
+ * of the event loop instead of one by one as each dispatch finishes.
+ *
+ * Each answer is a socket write, and a write to a client that is waiting for it wakes the
+ * client's process. On a busy hub those wake-ups, one per event between the dispatches of other
+ * events, cost more than anything else it does for an event. Answers written back to back wake
+ * a client once for all of them. An answer waits at most for the rest of the current turn.
+ */
+import type { ServerResponse } from 'node:http';
+
+interface Answer {
+  response: ServerResponse;
+  body: string | undefined;
+}
+
+export class AnswerBatch {
+  private waiting: Answer[] = [];
+  private scheduled = false;
+
+  /** Ends `response` (its head already set) with `body`, together with the other answers of this turn. */
+  end(response: ServerResponse, body?: string): void {
+    this.waiting.push({ response, body });
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.flush);
+  }
+
+  /** Ends every answer still waiting, in the order they came. */
+  readonly flush = (): void => {
+    this.scheduled = false;
+    const answers = this.waiting;
+    this.waiting = [];
+    for (const { response, body } of answers) response.end(body);
+  };
+}
