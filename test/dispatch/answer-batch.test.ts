@@ -45,4 +45,23 @@ describe('AnswerBatch', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(ended.map(({ name }) => name)).toEqual(['first', 'second']);
   });
+
+  it('still ends the rest of a batch when one answer cannot be written, and destroys that one', async () => {
+    const ended: { name: string; body: unknown; turn: number }[] = [];
+    const destroyed: unknown[] = [];
+    const broken = {
+      end() {
+        throw new Error('write after end');
+      },
+      destroy(error: unknown) {
+        destroyed.push(error);
+      },
+    } as unknown as ServerResponse;
+    const batch = new AnswerBatch();
+    batch.end(broken);
+    batch.end(recordingResponse('after', ended, () => 0));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ended.map(({ name }) => name)).toEqual(['after']);
+    expect(destroyed).toEqual([new Error('write after end')]);
+  });
 });

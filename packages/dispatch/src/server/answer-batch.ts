@@ -31,6 +31,13 @@ export class AnswerBatch {
     this.scheduled = false;
     const answers = this.waiting;
     this.waiting = [];
-    for (const { response, body } of answers) response.end(body);
+    for (const { response, body } of answers) {
+      try {
+        response.end(body);
+      } catch (error) {
+        // One answer that cannot be written must not leave the others of its batch unsent.
+        response.destroy(error as Error);
+      }
+    }
   };
 }
