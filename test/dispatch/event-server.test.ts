@@ -536,6 +536,28 @@ describe('close', () => {
     await expect(request(url)).rejects.toThrow();
   });
 
+  it('ends the connection of an answer that was waiting to be written when close began', async () => {
+    const dispatcher = new FakeDispatcher();
+    let release!: () => void;
+    dispatcher.hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    // A close deadline longer than the exchange's own timeout: only the answer can end it.
+    const { server, port } = await start(dispatcher, { closeTimeoutMs: 60_000 });
+    const body = eventJson('answered while closing');
+    const exchange = rawExchange(port, (socket) => {
+      socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    });
+    await expect.poll(() => dispatcher.calls.length).toBe(1);
+    // Both callbacks run in one pass of the timers: the answer is ready (after the first) and
+    // waits for the end of the turn, while close begins (the second).
+    setTimeout(release, 0);
+    setTimeout(() => void server.close(), 0);
+    const raw = await exchange;
+    expect(statusCodes(raw)).toEqual([202]);
+    expect(raw).toMatch(/\r\nConnection: close\r\n/i);
+  });
+
   it('closes the dispatcher with closeDispatcher', async () => {
     const { server, dispatcher } = await start(new FakeDispatcher(), { closeDispatcher: true });
     expect(dispatcher.listenerCount('delivery')).toBe(1);

@@ -9,8 +9,10 @@
  */
 import type { ServerResponse } from 'node:http';
 
-interface Answer {
+export interface Answer {
   response: ServerResponse;
+  status: number;
+  headers: Record<string, string | number>;
   body: string | undefined;
 }
 
@@ -18,25 +20,31 @@ export class AnswerBatch {
   private waiting: Answer[] = [];
   private scheduled = false;
 
-  /** Ends `response` (its head already set) with `body`, together with the other answers of this turn. */
-  end(response: ServerResponse, body?: string): void {
-    this.waiting.push({ response, body });
+  /**
+   * @param write writes one answer's head and body; called at flush time, so what it decides
+   *   from the server's state (a `Connection: close` once closing has begun) is current.
+   */
+  constructor(private readonly write: (answer: Answer) => void) {}
+
+  /** Answers `response` together with the other answers of this turn. */
+  send(response: ServerResponse, status: number, headers: Answer['headers'], body?: string): void {
+    this.waiting.push({ response, status, headers, body });
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(this.flush);
   }
 
-  /** Ends every answer still waiting, in the order they came. */
+  /** Writes every answer still waiting, in the order they came. */
   readonly flush = (): void => {
     this.scheduled = false;
     const answers = this.waiting;
     this.waiting = [];
-    for (const { response, body } of answers) {
+    for (const answer of answers) {
       try {
-        response.end(body);
+        this.write(answer);
       } catch (error) {
         // One answer that cannot be written must not leave the others of its batch unsent.
-        response.destroy(error as Error);
+        answer.response.destroy(error as Error);
       }
     }
   };

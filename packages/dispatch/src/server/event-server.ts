@@ -92,7 +92,6 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
     processMetrics: options.processMetrics ?? false,
   });
 
-  const answers = new AnswerBatch();
   let closing: Promise<void> | undefined;
   let listening = false;
 
@@ -126,6 +125,11 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
     if (closing !== undefined) response.setHeader('Connection', 'close');
     response.writeHead(status, headers);
   }
+
+  const answers = new AnswerBatch(({ response, status, headers, body }) => {
+    writeHead(response, status, headers);
+    response.end(body);
+  });
 
   function sendError(response: ServerResponse, status: number, message: string, reason?: string): void {
     const text = JSON.stringify(reason === undefined ? { error: message } : { error: message, reason });
@@ -257,13 +261,17 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
       metrics.eventReceived('suppressed');
       logEvent(logger, { result: 'suppressed', path, input });
       const text = 'Too Many Requests\n';
-      writeHead(response, 429, {
-        ...duplicateHeaders(result.rateLimit),
-        'Content-Type': 'text/plain; charset=utf-8',
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Length': Buffer.byteLength(text),
-      });
-      answers.end(response, text);
+      answers.send(
+        response,
+        429,
+        {
+          ...duplicateHeaders(result.rateLimit),
+          'Content-Type': 'text/plain; charset=utf-8',
+          'X-Content-Type-Options': 'nosniff',
+          'Content-Length': Buffer.byteLength(text),
+        },
+        text,
+      );
       return;
     }
     if (result.status === 'no-match') {
@@ -275,14 +283,13 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
       for (const delivery of result.deliveries) if (delivery.state === 'queued') queued += 1;
       logEvent(logger, { result: 'accepted', path, input, deliveries: result.deliveries.length, queued });
     }
-    writeHead(
+    answers.send(
       response,
       202,
       result.rateLimit === undefined
         ? { 'Content-Length': 0 }
         : { ...rateLimitHeaders(result.rateLimit), 'Content-Length': 0 },
     );
-    answers.end(response);
   }
 
   async function listen(): Promise<{ url: string }> {
