@@ -257,6 +257,31 @@ describe('limits', () => {
     ).resolves.toBe('closed');
   });
 
+  it('stays healthy when a client goes away while its event is being dispatched', async () => {
+    const dispatcher = new FakeDispatcher();
+    let release!: () => void;
+    dispatcher.hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    const { server, url, port, logs } = await start(dispatcher);
+    const body = eventJson('its client left');
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    await expect.poll(() => dispatcher.calls.length).toBe(1);
+    socket.destroy();
+    await expect
+      .poll(() => new Promise((resolve) => server.httpServer.getConnections((_, count) => resolve(count))))
+      .toBe(0);
+    release();
+    dispatcher.hold = undefined;
+    expect((await post(url, eventJson('after it'))).status).toBe(202);
+    // The event it sent was still taken, and its answer had nowhere to go: no failure.
+    const text = await metrics(url);
+    expect(metricValue(text, 'notiflux_events_received_total', { result: 'accepted' })).toBe(2);
+    expect(logs.lines().filter((line) => line.msg === 'event server failure')).toEqual([]);
+  });
+
   it('takes 1,000 concurrent posts: each new event 202, each repeat 429', async () => {
     const { url, dispatcher } = await start();
     const pool = new Pool(url, { connections: 50, pipelining: 4 });
