@@ -4,7 +4,9 @@
 // undici's raw `dispatch` on a keep-alive pool (no validation, no queue, no retry): the least a
 // hub that really delivers must do. `notiflux`: createEventServer over a real dispatcher with the
 // memory queue, posting every event through a `generic` Provider to a no-op sink in another
-// child. Prints its port on stdout; exits when its stdin closes.
+// child. `notiflux-unposted`: the same server and dispatcher over a queue that reports each
+// delivery delivered as it is queued, without posting it: what the hub costs apart from the
+// posts. Prints its port on stdout; exits when its stdin closes.
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { pino } from 'pino';
@@ -73,30 +75,69 @@ async function barePostServer() {
   return server.address().port;
 }
 
-async function notifluxServer() {
+/**
+ * A DeliveryQueue that posts nothing: each delivery is reported delivered as it is queued, so the
+ * server's own counters (which the bench reads) stay true to what happened.
+ */
+function unpostedQueue() {
+  let worker;
+  const counts = { waiting: 0, active: 0, delayed: 0, dead: 0 };
+  return {
+    async start(queueWorker) {
+      worker = queueWorker;
+    },
+    async enqueue(deliveries) {
+      for (const { id, alert, provider, event } of deliveries) {
+        worker.report({ id, alert, provider, event, state: 'delivered', attempts: 0, durationMs: 0 });
+      }
+    },
+    async drain() {},
+    async queued() {
+      return [];
+    },
+    async dead() {
+      return [];
+    },
+    async retryDead() {
+      return 0;
+    },
+    async counts() {
+      return counts;
+    },
+    async ready() {
+      return true;
+    },
+    async close() {},
+  };
+}
+
+async function notifluxServer({ posts = true } = {}) {
   const meta = (name) => ({ name, namespace: 'flux-system' });
-  const dispatcher = createDispatcher({
-    providers: [
-      {
-        apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
-        kind: 'Provider',
-        metadata: meta('sink'),
-        spec: { type: 'generic', address: `http://127.0.0.1:${sinkPort}/hook` },
-      },
-    ],
-    alerts: [
-      {
-        apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
-        kind: 'Alert',
-        metadata: meta('all'),
-        spec: {
-          providerRef: { name: 'sink' },
-          eventSources: [{ kind: 'Kustomization', name: '*', namespace: 'apps' }],
+  const dispatcher = createDispatcher(
+    {
+      providers: [
+        {
+          apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+          kind: 'Provider',
+          metadata: meta('sink'),
+          spec: { type: 'generic', address: `http://127.0.0.1:${sinkPort}/hook` },
         },
-      },
-    ],
-    secrets: [],
-  });
+      ],
+      alerts: [
+        {
+          apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+          kind: 'Alert',
+          metadata: meta('all'),
+          spec: {
+            providerRef: { name: 'sink' },
+            eventSources: [{ kind: 'Kustomization', name: '*', namespace: 'apps' }],
+          },
+        },
+      ],
+      secrets: [],
+    },
+    posts ? {} : { queue: unpostedQueue() },
+  );
   // Logs at info through the server's default destination, written to nowhere.
   const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: '/dev/null' }));
   const server = createEventServer(dispatcher, { port: 0, logger });
@@ -116,7 +157,13 @@ async function sinkServer() {
   return server.address().port;
 }
 
-const servers = { bare: bareServer, 'bare-post': barePostServer, sink: sinkServer, notiflux: notifluxServer };
+const servers = {
+  bare: bareServer,
+  'bare-post': barePostServer,
+  sink: sinkServer,
+  notiflux: () => notifluxServer(),
+  'notiflux-unposted': () => notifluxServer({ posts: false }),
+};
 const port = await servers[mode]();
 process.stdout.write(`${port}\n`);
 process.stdin.on('end', () => process.exit(0));

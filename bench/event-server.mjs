@@ -6,8 +6,11 @@
 // For notiflux, deliveries are counted too (from the server's own /metrics): after each round the
 // bench waits for the queue to drain, and the figure that meets the goal is the sustained one,
 // events accepted in the round ÷ (round + drain), so a growing backlog cannot flatter it.
-// Prints events/s for each (medians) and the ratios notiflux ÷ bare (goal >= 0.4) and notiflux ÷
-// bare-post, each the median of the rounds' own ratios.
+// A fourth contender, `notiflux-unposted`, is the same server and dispatcher over a queue that
+// reports each delivery delivered without posting it: what the hub costs apart from the posts
+// (validation, duplicate filter, matching, queueing, metrics and logs), for comparison only.
+// Prints events/s for each (medians) and the ratios notiflux ÷ bare (goal >= 0.4), notiflux ÷
+// bare-post and notiflux-unposted ÷ bare, each the median of the rounds' own ratios.
 // Run after `pnpm build`: node bench/event-server.mjs
 // Env: BENCH_DURATION_MS (per round, default 3000), BENCH_ROUNDS (default 5), BENCH_CONNECTIONS (default 8),
 // BENCH_PIPELINING (default 8), BENCH_WARMUP_EVENTS (events sent before each round, default 20 000);
@@ -140,7 +143,7 @@ async function measure(mode, sinkPort) {
 }
 
 const sink = await startChild('sink');
-const results = { bare: [], 'bare-post': [], notiflux: [] };
+const results = { bare: [], 'bare-post': [], notiflux: [], 'notiflux-unposted': [] };
 const contenders = Object.keys(results);
 try {
   for (let round = 0; round < rounds; round++) {
@@ -185,4 +188,9 @@ console.log(
 );
 console.log(
   `  (ratios: median of the ${rounds} rounds' own ratios: ${ratios.map((value) => value.toFixed(2)).join(', ')})`,
+);
+row('createEventServer, deliveries queued but not posted', of(results['notiflux-unposted'], 'sustained'));
+const unposted = roundRatios('notiflux-unposted', 'bare');
+console.log(
+  `  ratio notiflux (not posting) ÷ bare ${median(unposted).toFixed(2).padStart(23)}   (no goal; rounds: ${unposted.map((value) => value.toFixed(2)).join(', ')})`,
 );
