@@ -574,10 +574,10 @@ describe('close', () => {
       socket.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     });
     await expect.poll(() => dispatcher.calls.length).toBe(1);
-    // Both callbacks run in one pass of the timers: the answer is ready (after the first) and
-    // waits for the end of the turn, while close begins (the second).
-    setTimeout(release, 0);
-    setTimeout(() => void server.close(), 0);
+    // The answer is ready once the microtasks after `release` have run, and its write waits for
+    // the check phase. This immediate, queued before that write's, begins close first.
+    setImmediate(() => void server.close());
+    release();
     const raw = await exchange;
     expect(statusCodes(raw)).toEqual([202]);
     expect(raw).toMatch(/\r\nConnection: close\r\n/i);
