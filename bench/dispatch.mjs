@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createDispatcher, memoryQueue } from '../packages/dispatch/dist/index.js';
+import { postlessQueue } from './postless-queue.mjs';
 
 for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'https_proxy', 'all_proxy']) {
   delete process.env[name];
@@ -51,31 +52,6 @@ const alertObject = (name, namespace, providerName, source) => ({
   spec: { providerRef: { name: providerName }, eventSources: [source] },
 });
 
-/** A queue that takes deliveries and drops them: the round measures dispatch, not posting. */
-function discardingQueue() {
-  return {
-    async start() {},
-    async enqueue() {},
-    async drain() {},
-    async queued() {
-      return [];
-    },
-    async dead() {
-      return [];
-    },
-    async retryDead() {
-      return 0;
-    },
-    async counts() {
-      return { waiting: 0, active: 0, delayed: 0, dead: 0 };
-    },
-    async ready() {
-      return true;
-    },
-    async close() {},
-  };
-}
-
 /**
  * `count` Alerts in namespace `apps`, one of which (`*` on Kustomizations) matches the event; the
  * others watch other Kustomizations by name, other kinds, or other namespaces, as a large
@@ -102,7 +78,8 @@ function alertSet(count) {
 
 async function dispatchRate(count) {
   const dispatcher = createDispatcher(alertSet(count), {
-    queue: discardingQueue(),
+    // Drops what it is given: the round measures dispatch, not posting.
+    queue: postlessQueue(),
     rateLimit: { intervalMs: 0 },
   });
   const run = async (ms) => {

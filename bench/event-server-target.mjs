@@ -16,6 +16,7 @@ import {
   createDispatcher,
   createEventServer,
 } from '../packages/dispatch/dist/index.js';
+import { postlessQueue } from './postless-queue.mjs';
 
 const [mode, sinkPort] = process.argv.slice(2);
 
@@ -75,42 +76,6 @@ async function barePostServer() {
   return server.address().port;
 }
 
-/**
- * A DeliveryQueue that posts nothing: each delivery is reported delivered as it is queued, so the
- * server's own counters (which the bench reads) stay true to what happened.
- */
-function unpostedQueue() {
-  let worker;
-  const counts = { waiting: 0, active: 0, delayed: 0, dead: 0 };
-  return {
-    async start(queueWorker) {
-      worker = queueWorker;
-    },
-    async enqueue(deliveries) {
-      for (const { id, alert, provider, event } of deliveries) {
-        worker.report({ id, alert, provider, event, state: 'delivered', attempts: 0, durationMs: 0 });
-      }
-    },
-    async drain() {},
-    async queued() {
-      return [];
-    },
-    async dead() {
-      return [];
-    },
-    async retryDead() {
-      return 0;
-    },
-    async counts() {
-      return counts;
-    },
-    async ready() {
-      return true;
-    },
-    async close() {},
-  };
-}
-
 async function notifluxServer({ posts = true } = {}) {
   const meta = (name) => ({ name, namespace: 'flux-system' });
   const dispatcher = createDispatcher(
@@ -136,7 +101,7 @@ async function notifluxServer({ posts = true } = {}) {
       ],
       secrets: [],
     },
-    posts ? {} : { queue: unpostedQueue() },
+    posts ? {} : { queue: postlessQueue({ reportDelivered: true }) },
   );
   // Logs at info through the server's default destination, written to nowhere.
   const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: '/dev/null' }));
