@@ -192,6 +192,34 @@ describe('memoryQueue', () => {
     await expect(queue.start(h.worker())).rejects.toThrow(/already/);
   });
 
+  it('starts the posts queued in one turn of the event loop together, once that turn is over', async () => {
+    const queue = await h.queue();
+    const first = h.delivery('hook');
+    const second = h.delivery('hook');
+    void queue.enqueue([first]);
+    void queue.enqueue([second]);
+    expect(h.posted).toEqual([]);
+    // An immediate queued after the enqueues runs after the queue's own: both posts have started.
+    const startedByThen = await new Promise<string[]>((resolve) =>
+      setImmediate(() => resolve(h.posted.map((delivery) => delivery.id))),
+    );
+    expect(startedByThen).toEqual([first.id, second.id]);
+    await queue.drain();
+    expect(h.reports.map((report) => report.state)).toEqual(['delivered', 'delivered']);
+  });
+
+  it('posts what was queued in the turn that close began in, and waits for it', async () => {
+    const queue = await h.started(memoryQueue());
+    h.answer('slowish', { delayMs: 100 });
+    const delivery = h.delivery('slowish');
+    void queue.enqueue([delivery]);
+    await queue.close(10_000);
+
+    expect(h.requestsTo('slowish')).toHaveLength(1);
+    expect(h.reportOf(delivery.id)).toMatchObject({ state: 'delivered', attempts: 1 });
+    expect(queue.unfinished).toBe(0);
+  });
+
   it('goes on when a report listener throws, and logs it', async () => {
     const logger = recordingLogger();
     const queue = memoryQueue({ logger });

@@ -193,7 +193,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
       if (closing || entry.state !== 'delayed') return;
       delayed -= 1;
       makeWaiting(entry);
-      pump();
+      schedulePump();
     }, delayMs);
   };
 
@@ -241,7 +241,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
         if (!closing) armTimer(entry, delayMs);
       }
     }
-    pump();
+    schedulePump();
     settleIdle();
   };
 
@@ -264,6 +264,21 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
       head = 0;
     }
     settleIdle();
+  };
+
+  // Posts start from one immediate at the end of the event loop's turn, all that became ready in
+  // it together: the deliveries of the turn's events, and the next waiting ones once posts end.
+  // Their requests then go out back to back and reach a busy receiver in one wake-up rather than
+  // one each; a post waits at most for the rest of its turn.
+  let pumpScheduled = false;
+  const scheduledPump = (): void => {
+    pumpScheduled = false;
+    pump();
+  };
+  const schedulePump = (): void => {
+    if (pumpScheduled || worker === undefined) return;
+    pumpScheduled = true;
+    setImmediate(scheduledPump);
   };
 
   const closedError = (what: string) =>
@@ -297,7 +312,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
         pending.set(delivery.id, entry);
         waiting.push(entry);
       }
-      pump();
+      schedulePump();
     },
 
     drain(): Promise<void> {
@@ -326,7 +341,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
         pending.set(delivery.id, entry);
         waiting.push(entry);
       }
-      pump();
+      schedulePump();
       return revived.length;
     },
 
@@ -343,6 +358,9 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
       if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
         return Promise.reject(new TypeError(`timeoutMs must be a number of ms >= 0, got ${timeoutMs}`));
       }
+      // What was queued before close starts now, as it would have at the end of this turn:
+      // close then waits for it like any post in flight.
+      if (pumpScheduled) scheduledPump();
       closing = true;
       for (const entry of pending.values()) {
         if (entry.timer !== undefined) timers.clearTimeout(entry.timer);
