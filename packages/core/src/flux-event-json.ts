@@ -5,35 +5,42 @@ import { parseFluxTimestamp } from './event.js';
  * The Flux event as Go's `encoding/json` writes it (docs/design/events-and-metadata.md): the bytes `generic`
  * sends, `generic-hmac` signs and `matrix` hashes, identical to what notification-controller produces.
  * Written in one pass for the Event's fixed shape, keys in the Go struct's order: no intermediate
- * canonical object, no escape pass over the whole text (docs/design/performance.md).
+ * canonical object, no escape pass over the whole text (docs/design/performance.md). Each key is
+ * written with the quotes around its value, so a value that needs no escape is joined as it is:
+ * every piece of the text is a node of the string V8 flattens into bytes, and fewer pieces are
+ * fewer objects on every post.
  */
 export function encodeFluxEventJson(event: Event): string {
   const timestamp = canonicalTimestamp(event.timestamp);
-  let json = `{"involvedObject":${objectReferenceJson(event.involvedObject)},"severity":${quote(event.severity)},"timestamp":${timestamp === null ? 'null' : quote(timestamp)},"message":${quote(event.message)},"reason":${quote(event.reason)}`;
+  // The canonical timestamp is digits, `-`, `:`, `T` and `Z`: nothing to escape.
+  const timestampJson = timestamp === null ? '","timestamp":null,' : `","timestamp":"${timestamp}",`;
+  let json = `{"involvedObject":{${objectReferenceJson(event.involvedObject)}},"severity":"${stringContent(event.severity)}${timestampJson}"message":"${stringContent(event.message)}","reason":"${stringContent(event.reason)}"`;
   if (event.metadata) json += metadataJson(event.metadata);
-  json += `,"reportingController":${quote(event.reportingController)}`;
-  if (event.reportingInstance) json += `,"reportingInstance":${quote(event.reportingInstance)}`;
+  json += `,"reportingController":"${stringContent(event.reportingController)}"`;
+  if (event.reportingInstance) json += `,"reportingInstance":"${stringContent(event.reportingInstance)}"`;
   return `${json}}`;
 }
 
-/** The ObjectReference's fields in the Go struct's order, each with its key written out; empty ones are omitted. */
+/** The ObjectReference's fields in the Go struct's order, each with its key and opening quote written out; empty ones are omitted. */
 const objectReferenceFields = [
-  ['kind', '"kind":'],
-  ['namespace', '"namespace":'],
-  ['name', '"name":'],
-  ['uid', '"uid":'],
-  ['apiVersion', '"apiVersion":'],
-  ['resourceVersion', '"resourceVersion":'],
-  ['fieldPath', '"fieldPath":'],
+  ['kind', '"kind":"'],
+  ['namespace', '"namespace":"'],
+  ['name', '"name":"'],
+  ['uid', '"uid":"'],
+  ['apiVersion', '"apiVersion":"'],
+  ['resourceVersion', '"resourceVersion":"'],
+  ['fieldPath', '"fieldPath":"'],
 ] as const;
 
+/** The reference's members, without the braces. */
 function objectReferenceJson(ref: ObjectReference): string {
   let json = '';
   for (const [key, prefix] of objectReferenceFields) {
     const value = ref[key];
-    if (value) json += `${json === '' ? '' : ','}${prefix}${quote(value)}`;
+    if (!value) continue;
+    json += json === '' ? `${prefix}${stringContent(value)}"` : `,${prefix}${stringContent(value)}"`;
   }
-  return `{${json}}`;
+  return json;
 }
 
 /** `,"metadata":{…}` with keys sorted as Go sorts a map's (UTF-8 bytes); nothing when empty. */
@@ -57,19 +64,22 @@ function metadataJson(metadata: Record<string, string>): string {
     if (surrogates && index + 1 < keys.length && wellFormed(keys[index + 1] as string) === wellFormed(key)) {
       continue;
     }
-    json += `${json === '' ? '' : ','}${quote(key)}:${quote(metadata[key] as string)}`;
+    const member = `"${stringContent(key)}":"${stringContent(metadata[key] as string)}"`;
+    json += json === '' ? member : `,${member}`;
   }
   return `,"metadata":{${json}}`;
 }
 
 /**
- * A JSON string as Go writes it. Most strings need no escape at all: one regex test, then the
- * quotes around them (characters outside the BMP stay raw in both). The others go through `JSON.stringify` (quotes, backslashes, control
- * characters) and Go's extra escapes, with lone surrogates made U+FFFD first.
+ * A JSON string's content, without its quotes, as Go writes it. Most strings need no escape at
+ * all: one regex test, and the string itself (characters outside the BMP stay raw in both). The
+ * others go through `JSON.stringify` (quotes, backslashes, control characters) and Go's extra
+ * escapes, with lone surrogates made U+FFFD first.
  */
-function quote(value: string): string {
-  if (!NEEDS_ESCAPE.test(value) && value.isWellFormed()) return `"${value}"`;
-  return escapeLikeGo(JSON.stringify(wellFormed(value)));
+function stringContent(value: string): string {
+  if (!NEEDS_ESCAPE.test(value) && value.isWellFormed()) return value;
+  const quoted = escapeLikeGo(JSON.stringify(wellFormed(value)));
+  return quoted.slice(1, -1);
 }
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029]/;
