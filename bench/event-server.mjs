@@ -10,13 +10,16 @@
 // reports each delivery delivered without posting it: what the hub costs apart from the posts
 // (validation, duplicate filter, matching, queueing, metrics and logs), for comparison only.
 // Prints events/s for each (medians) and the ratios notiflux ÷ bare (goal >= 0.4), notiflux ÷
-// bare-post and notiflux-unposted ÷ bare, each the median of the rounds' own ratios.
+// bare-post and notiflux-unposted ÷ bare, each the median of the rounds' own ratios; then, where
+// /proc exists, the CPU each contender, the sink and the load generator used per event over the
+// sustained round, and the ratio of those totals (steadier than events/s on a shared machine).
 // Run after `pnpm build`: node bench/event-server.mjs
 // Env: BENCH_DURATION_MS (per round, default 3000), BENCH_ROUNDS (default 5), BENCH_CONNECTIONS (default 8),
 // BENCH_PIPELINING (default 8), BENCH_WARMUP_EVENTS (events sent before each round, default 20 000);
 // connections × pipelining requests are kept in flight. Deep pipelining keeps
 // the figure about the servers rather than about how often a busy machine schedules the processes.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
@@ -42,7 +45,52 @@ async function startChild(...args) {
     .next()
     .then(({ value }) => [value]);
   if (!/^\d+$/.test(line ?? '')) throw new Error(`${args[0]} did not start`);
-  return { port: Number(line), stop: () => child.stdin.end() };
+  return { port: Number(line), pid: child.pid, stop: () => child.stdin.end() };
+}
+
+/**
+ * CPU time (user + system, all threads) a child has used so far, in µs, from /proc; undefined
+ * where there is no /proc. The kernel counts it in ticks of 10 ms: over a round of tens of
+ * thousands of events, a fraction of a µs per event.
+ */
+function childCpuMicros(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts counting the CPU the server, the sink and this load generator use; `perEvent(events)`
+ * gives each one's µs per event since. On two cores that all three share, their sum per event is
+ * what bounds the rate, and it moves far less with the machine's minute than the rate does.
+ */
+function cpuMeter(serverPid, sinkPid) {
+  const server = childCpuMicros(serverPid);
+  const sinkBefore = childCpuMicros(sinkPid);
+  const load = process.cpuUsage();
+  return {
+    perEvent(events) {
+      const serverNow = childCpuMicros(serverPid);
+      const sinkNow = childCpuMicros(sinkPid);
+      if (
+        server === undefined ||
+        serverNow === undefined ||
+        sinkBefore === undefined ||
+        sinkNow === undefined
+      ) {
+        return undefined;
+      }
+      const loadUsed = process.cpuUsage(load);
+      return {
+        server: (serverNow - server) / events,
+        sink: (sinkNow - sinkBefore) / events,
+        load: (loadUsed.user + loadUsed.system) / events,
+      };
+    },
+  };
 }
 
 let sequence = 0;
@@ -75,7 +123,7 @@ async function eventsPerSecond(port, ms) {
   const elapsed = performance.now() - started;
   await pool.close();
   if (refused > 0) throw new Error(`${refused} events were not answered 202`);
-  return (done / elapsed) * 1000;
+  return { rate: (done / elapsed) * 1000, events: done };
 }
 
 /**
@@ -86,7 +134,7 @@ async function warmUp(port) {
   let events = 0;
   const until = performance.now() + 20_000;
   while (events < warmupEvents && performance.now() < until) {
-    events += ((await eventsPerSecond(port, 250)) * 250) / 1000;
+    events += (await eventsPerSecond(port, 250)).events;
   }
 }
 
@@ -114,28 +162,32 @@ async function drained(port) {
   }
 }
 
-async function measure(mode, sinkPort) {
-  const child = await startChild(mode, String(sinkPort));
+async function measure(mode, sink) {
+  const child = await startChild(mode, String(sink.port));
   try {
     await warmUp(child.port);
     if (mode === 'bare') {
       // No queue: what it answers is all it does, so its sustained rate is its answered one.
-      const accepted = await eventsPerSecond(child.port, durationMs);
-      return { accepted, sustained: accepted };
+      const cpu = cpuMeter(child.pid, sink.pid);
+      const { rate, events } = await eventsPerSecond(child.port, durationMs);
+      return { accepted: rate, sustained: rate, cpu: cpu.perEvent(events) };
     }
     await drained(child.port);
     const before = await deliveryCounts(child.port);
+    const cpu = cpuMeter(child.pid, sink.pid);
     const started = performance.now();
-    const accepted = await eventsPerSecond(child.port, durationMs);
+    const { rate } = await eventsPerSecond(child.port, durationMs);
     const elapsed = performance.now() - started;
     const after = await deliveryCounts(child.port);
     const drainMs = await drained(child.port);
+    const events = after.accepted - before.accepted;
     return {
-      accepted,
+      accepted: rate,
       delivered: ((after.delivered - before.delivered) / elapsed) * 1000,
       backlog: after.accepted - after.delivered,
       drainMs,
-      sustained: ((after.accepted - before.accepted) / (elapsed + drainMs)) * 1000,
+      sustained: (events / (elapsed + drainMs)) * 1000,
+      cpu: cpu.perEvent(events),
     };
   } finally {
     child.stop();
@@ -150,7 +202,7 @@ try {
     // Every other round in reverse order, so a machine that speeds up or slows down over a
     // round favours no contender.
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
-    for (const mode of order) results[mode].push(await measure(mode, sink.port));
+    for (const mode of order) results[mode].push(await measure(mode, sink));
   }
 } finally {
   sink.stop();
@@ -194,3 +246,23 @@ const unposted = roundRatios('notiflux-unposted', 'bare');
 console.log(
   `  ratio notiflux (not posting) ÷ bare ${median(unposted).toFixed(2).padStart(23)}   (no goal; rounds: ${unposted.map((value) => value.toFixed(2)).join(', ')})`,
 );
+
+// CPU per event over each sustained round: steadier than events/s on a shared machine.
+if (contenders.every((mode) => results[mode].every((result) => result.cpu !== undefined))) {
+  const cpuOf = (mode, part) => median(results[mode].map((result) => result.cpu[part]));
+  const total = (cpu) => cpu.server + cpu.sink + cpu.load;
+  console.log('  CPU per event (µs, medians): server + sink + load generator = total');
+  for (const mode of contenders) {
+    const parts = ['server', 'sink', 'load'].map((part) => cpuOf(mode, part));
+    const sum = median(results[mode].map((result) => total(result.cpu)));
+    console.log(
+      `    ${mode.padEnd(20)} ${parts.map((value) => value.toFixed(1).padStart(6)).join(' +')} = ${sum.toFixed(1).padStart(6)}`,
+    );
+  }
+  const cpuRatios = results.notiflux.map(
+    (result, round) => total(results.bare[round].cpu) / total(result.cpu),
+  );
+  console.log(
+    `  total CPU per event, bare ÷ notiflux ${median(cpuRatios).toFixed(2).padStart(22)}   (rounds: ${cpuRatios.map((value) => value.toFixed(2)).join(', ')})`,
+  );
+}
