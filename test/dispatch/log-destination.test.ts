@@ -1,6 +1,7 @@
-// The event server's default log destination: lines gathered, none held for long, none lost.
+// The event server's default log destination: lines gathered, written together, none held for long, none lost.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,15 +92,49 @@ describe('bufferedLogDestination', () => {
     expect(lines.map((line) => line.line)).toEqual(Array.from({ length: total }, (_, line) => line));
   });
 
+  it('writes a batch at once, in the same turn, once minLength bytes have gathered', () => {
+    const file = nextFile();
+    const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: file, minLength: 2048 }));
+    const text = () => readFileSync(file, 'utf8');
+    const line = 'x'.repeat(100);
+    let logged = 0;
+    while (text() === '') {
+      logger.info({ line: logged++, padding: line }, 'gathered');
+      // Far more than 2 KiB of lines and still nothing: they would never be gathered.
+      expect(logged).toBeLessThan(100);
+    }
+    const written = text().split('\n').filter(Boolean);
+    // One write of the whole batch: every line logged so far, the last one included.
+    expect(written.map((entry) => (JSON.parse(entry) as { line: number }).line)).toEqual(
+      Array.from({ length: logged }, (_, index) => index),
+    );
+    expect(Buffer.byteLength(text())).toBeGreaterThanOrEqual(2048);
+  });
+
+  it('passes a failed write to its error listeners after the logging call, which does not throw', async () => {
+    const file = nextFile();
+    const fd = openSync(file, 'w');
+    const destination = bufferedLogDestination({ dest: fd, minLength: 0 });
+    const logger = pino({ level: 'info' }, destination);
+    closeSync(fd);
+    const errors: NodeJS.ErrnoException[] = [];
+    destination.on('error', (error) => errors.push(error));
+    expect(() => logger.info('to a closed file')).not.toThrow();
+    expect(errors).toEqual([]);
+    await eventually(async () => errors.length > 0 || undefined, 5000, 'the error');
+    expect(errors.map((error) => error.code)).toEqual(['EBADF']);
+  });
+
   it('refuses a delay or a gathering size it cannot honour, naming the option', () => {
     expect(() => bufferedLogDestination({ maxDelayMs: -1 })).toThrow(
       /maxDelayMs must be a number of ms >= 0/,
     );
     expect(() => bufferedLogDestination({ maxDelayMs: Number.NaN })).toThrow(/maxDelayMs/);
-    expect(() => bufferedLogDestination({ minLength: 16_384 })).toThrow(
-      /minLength must be an integer from 0 to 16383/,
+    expect(() => bufferedLogDestination({ minLength: 1024 * 1024 + 1 })).toThrow(
+      /minLength must be an integer from 0 to 1048576/,
     );
     expect(() => bufferedLogDestination({ minLength: 1.5 })).toThrow(/minLength/);
+    expect(() => bufferedLogDestination({ minLength: -1 })).toThrow(/minLength/);
   });
 
   it('writes what it holds when the process exits', async () => {
@@ -119,9 +154,7 @@ describe('bufferedLogDestination', () => {
     expect(errors).toBe('');
     expect(code).toBe(0);
     const lines = await linesOf(file);
-    // Every line, though not always in order: a write under way at exit may land after the
-    // synchronous one that writes the rest (each line carries its time).
-    const numbers = lines.map((line) => line.line as number).sort((a, b) => a - b);
-    expect(numbers).toEqual(Array.from({ length: 1234 }, (_, line) => line));
+    // Every line, in order: writes are synchronous, so none can still be under way at exit.
+    expect(lines.map((line) => line.line)).toEqual(Array.from({ length: 1234 }, (_, line) => line));
   });
 });

@@ -8,7 +8,7 @@ import { colourWanted } from './terminal-style.js';
  * in an object because pino's logger type looks thenable to an async function.
  *
  * On the process's own stdout the lines go through the event server's own buffered destination
- * (gathered up to 4 KiB or 100 ms): written one by one, two lines per event would be a large
+ * (gathered up to 16 KiB or 100 ms): written one by one, two lines per event would be a large
  * share of an event's cost under load. What is still held is flushed when the process exits;
  * after a crash (kill -9) the last lines may be lost. A stream given to `run` (tests, embedding)
  * is written line by line.

@@ -40,7 +40,7 @@ export interface EventServerOptions {
   sources?: readonly EventSource[];
   /**
    * pino-compatible; default pino at `info` on stdout through `bufferedLogDestination()`
-   * (lines gathered up to 4 KiB or 100 ms, then written asynchronously; flushed at exit).
+   * (lines gathered up to 16 KiB or 100 ms, then written together; written at exit).
    */
   logger?: Logger;
   /** Where the metrics live; default a new registry for this server. */

@@ -1,11 +1,14 @@
 /**
- * The destination of the event server's default logger (and of `notiflux serve`): pino's
- * asynchronous destination, holding lines until 4 KiB have gathered. Each write of an
- * asynchronous destination is a hand-off to libuv's thread pool and back, and at two lines per
- * event, written as soon as the previous write is done, those hand-offs cost more CPU than
- * making the lines; gathered, they come once per dozen events or so. A line never waits more
- * than `maxDelayMs` for company. What is held when the process exits is written synchronously
- * (pino's destination does that on its own); after a crash (kill -9) the held lines are lost.
+ * The destination of the event server's default logger (and of `notiflux serve`): lines gathered
+ * in memory, then written together with one synchronous write once 16 KiB have gathered or the
+ * oldest has waited `maxDelayMs`. At two lines per event, each line's own write was a large share
+ * of an event's cost; pino's asynchronous destination gathers too, but every write it makes is a
+ * hand-off to libuv's thread pool and back (two thread wake-ups), and it measures the length of
+ * everything it holds again for each line. One synchronous write per batch (a few dozen events
+ * under load) costs less than either, and is how Node writes its own stdout to files and pipes
+ * on Linux. The writes go through pino's destination in its synchronous mode (sonic-boom), which
+ * finishes partial writes and waits out `EAGAIN` on a non-blocking pipe. What is held when the
+ * process exits is written then; after a crash (kill -9) the held lines are lost.
  */
 import { Buffer } from 'node:buffer';
 import { pino } from 'pino';
@@ -15,7 +18,7 @@ export interface BufferedLogDestinationOptions {
   dest?: number | string;
   /** Longest a line is held before it is written, in ms; default 100. */
   maxDelayMs?: number;
-  /** Bytes gathered before a write, default 4096. */
+  /** Bytes gathered before a write, default 16384. */
   minLength?: number;
 }
 
@@ -23,9 +26,8 @@ export interface BufferedLogDestinationOptions {
 export interface BufferedLogDestination {
   write(line: string): boolean;
   /**
-   * Starts writing what is held, if no write is under way (the timer would soon anyway). With a
-   * callback (pino's `logger.flush(cb)` passes one), it is the stream's own flush: `callback`
-   * runs once what is held is written.
+   * Writes what is held. With a callback (pino's `logger.flush(cb)` passes one), `callback` runs
+   * once it is written (an error of the write goes to the `error` listeners).
    */
   flush(callback?: (error?: Error | null) => void): void;
   /** Writes what is held now, synchronously. */
@@ -33,64 +35,99 @@ export interface BufferedLogDestination {
   on(event: 'error', listener: (error: Error) => void): BufferedLogDestination;
 }
 
-/** pino's destination writes at most this many bytes at once; what it gathers must stay below. */
-const MAX_WRITE_BYTES = 16 * 1024;
+/** More than this is a memory cost with nothing left to gain: a write per batch is already rare. */
+const MAX_MIN_LENGTH = 1024 * 1024;
 
 export function bufferedLogDestination(options: BufferedLogDestinationOptions = {}): BufferedLogDestination {
   const maxDelayMs = options.maxDelayMs ?? 100;
-  const minLength = options.minLength ?? 4096;
+  const minLength = options.minLength ?? 16 * 1024;
   if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0) {
     throw new RangeError(`maxDelayMs must be a number of ms >= 0, got ${String(options.maxDelayMs)}`);
   }
-  if (!Number.isSafeInteger(minLength) || minLength < 0 || minLength >= MAX_WRITE_BYTES) {
+  if (!Number.isSafeInteger(minLength) || minLength < 0 || minLength > MAX_MIN_LENGTH) {
     throw new RangeError(
-      `minLength must be an integer from 0 to ${MAX_WRITE_BYTES - 1} bytes, got ${String(options.minLength)}`,
+      `minLength must be an integer from 0 to ${MAX_MIN_LENGTH} bytes, got ${String(options.minLength)}`,
     );
   }
-  const stream = pino.destination({ dest: options.dest ?? 1, sync: false, minLength });
-  // Bytes given and bytes written, as the stream counts them: held = given - written.
-  let given = 0;
-  let written = 0;
+  const stream = pino.destination({ dest: options.dest ?? 1, sync: true });
+  // A synchronous write reports its error during `write`, that is, inside whatever logged the
+  // line: it is passed on after the current operation instead, as an asynchronous destination
+  // would, and thrown there (an uncaught error) when nobody listens.
+  const errorListeners: ((error: Error) => void)[] = [];
+  let lastError: Error | undefined;
+  stream.on('error', (error: Error) => {
+    // pino's own listener emits an error it does not handle (any but EPIPE) once more.
+    if (error === lastError) return;
+    lastError = error;
+    process.nextTick(() => {
+      if (errorListeners.length === 0) throw error;
+      for (const listener of errorListeners) listener(error);
+    });
+  });
+  let held: string[] = [];
+  let heldBytes = 0;
   let timer: NodeJS.Timeout | undefined;
 
-  const writeHeld = () => {
-    timer = undefined;
-    // While a write is under way this does nothing; its end ('drain') arms the timer again.
-    if (given > written) stream.flush();
-  };
-  const arm = () => {
-    if (timer === undefined) {
-      timer = setTimeout(writeHeld, maxDelayMs);
-      timer.unref();
+  const writeHeld = (): void => {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
     }
+    if (held.length === 0) return;
+    const text = held.length === 1 ? (held[0] as string) : held.join('');
+    held = [];
+    heldBytes = 0;
+    holdingAtExit.delete(writeHeld);
+    stream.write(text);
   };
-  stream.on('write', (bytes: number) => {
-    written += bytes;
-  });
-  stream.on('drain', () => {
-    if (given > written) arm();
-  });
 
   const destination: BufferedLogDestination = {
     write(line) {
-      given += Buffer.byteLength(line);
-      arm();
-      return stream.write(line);
+      held.push(line);
+      heldBytes += Buffer.byteLength(line);
+      if (heldBytes >= minLength) {
+        writeHeld();
+      } else if (timer === undefined) {
+        timer = setTimeout(writeHeld, maxDelayMs);
+        timer.unref();
+        holdAtExit(writeHeld);
+      }
+      return true;
     },
     flush(callback) {
-      if (callback) stream.flush(callback);
-      else if (given > written) stream.flush();
+      writeHeld();
+      if (callback) process.nextTick(callback, null);
     },
     flushSync() {
-      if (given <= written) return;
-      stream.flushSync();
-      // A synchronous write is not reported as 'write'.
-      written = given;
+      writeHeld();
     },
-    on(event, listener) {
-      stream.on(event, listener);
+    on(_event, listener) {
+      errorListeners.push(listener);
       return destination;
     },
   };
   return destination;
+}
+
+/**
+ * The destinations holding lines now, each by its write-out: one `exit` listener for all of them
+ * (not one per destination, which servers made and closed in a loop would pile up), and a
+ * destination is only here while it holds something.
+ */
+const holdingAtExit = new Set<() => void>();
+let exitListening = false;
+
+function holdAtExit(writeHeld: () => void): void {
+  holdingAtExit.add(writeHeld);
+  if (exitListening) return;
+  exitListening = true;
+  process.on('exit', () => {
+    for (const write of holdingAtExit) {
+      try {
+        write();
+      } catch {
+        // The process is ending: a destination that cannot be written loses its lines, the others still write theirs.
+      }
+    }
+  });
 }
