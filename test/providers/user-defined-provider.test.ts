@@ -223,3 +223,88 @@ describe('TLS declared by the definition', () => {
     );
   });
 });
+
+describe('what encode returns is posted as it says', () => {
+  const request = (url: string, body: string) =>
+    ({ transport: 'http', method: 'POST', url, headers: {}, body }) as const;
+
+  it('an encoder that resolves later: each request in order, the next once the one before was answered', async () => {
+    const target = await server({
+      respondWith: [{ status: 200, delayMs: 50 }, { status: 200 }],
+    });
+    const twice = defineProvider({
+      type: 'twice',
+      spec: { address: httpAddress },
+      encode: async (event, spec) => [
+        request(`${spec.address}/first`, event.message),
+        request(`${spec.address}/second`, event.reason),
+      ],
+    });
+    const notifier = createNotifier({ type: 'twice', address: target.url }, { providers: [twice] });
+    cleanups.push(() => notifier.close());
+    await notifier.post(sampleEvent);
+    expect(target.requests.map((recorded) => recorded.path)).toEqual(['/first', '/second']);
+    const [first, second] = target.requests;
+    // The second was sent after the first's delayed answer.
+    expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(40);
+  });
+
+  it('stops at a request the service refuses: the next is not sent', async () => {
+    const target = await server({ respondWith: [{ status: 400, body: 'no' }] });
+    const twice = defineProvider({
+      type: 'twice-sync',
+      spec: { address: httpAddress },
+      encode: (event, spec) => [
+        request(`${spec.address}/first`, event.message),
+        request(`${spec.address}/second`, ''),
+      ],
+    });
+    const notifier = createNotifier({ type: 'twice-sync', address: target.url }, { providers: [twice] });
+    cleanups.push(() => notifier.close());
+    const error = await rejection(notifier.post(sampleEvent));
+    expect(error).toMatchObject({ code: 'HTTP_STATUS', status: 400 });
+    expect(target.requests.map((recorded) => recorded.path)).toEqual(['/first']);
+  });
+
+  it('a message that is not HTTP, from a type without a connection: NETWORK, nothing sent', async () => {
+    const target = await server();
+    const broker = defineProvider({
+      type: 'broker-without-connection',
+      spec: { address: httpAddress },
+      encode: (event, spec) => [
+        request(`${spec.address}/first`, event.message),
+        { transport: 'nats', subject: 'flux', body: event.message } as never,
+      ],
+    });
+    const notifier = createNotifier(
+      { type: 'broker-without-connection', address: target.url },
+      { providers: [broker] },
+    );
+    cleanups.push(() => notifier.close());
+    const error = await rejection(notifier.post(sampleEvent));
+    expect(error.code).toBe('NETWORK');
+    expect(error.message).toContain('no connection to deliver a nats message');
+    expect(target.requests.map((recorded) => recorded.path)).toEqual(['/first']);
+  });
+
+  it('an encoder that throws, at once or later: a NotifierError naming the type, the promise rejected', async () => {
+    for (const encode of [
+      () => {
+        throw new Error('cannot encode this');
+      },
+      async () => {
+        throw new Error('cannot encode this');
+      },
+    ]) {
+      const failing = defineProvider({ type: 'failing', spec: { address: httpAddress }, encode });
+      const notifier = createNotifier(
+        { type: 'failing', address: 'http://127.0.0.1:9/' },
+        { providers: [failing] },
+      );
+      const posting = notifier.post(sampleEvent);
+      const error = await rejection(posting);
+      expect(error).toMatchObject({ code: 'NETWORK', providerType: 'failing' });
+      expect(error.message).toBe('failing: cannot encode this');
+    }
+  });
+});

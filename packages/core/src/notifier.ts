@@ -257,7 +257,57 @@ class DefinedNotifier implements Notifier {
     });
   }
 
-  async post(event: Event, options: { signal?: AbortSignal } = {}): Promise<void> {
+  post(event: Event, options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.definition.send || this.definition.connect) return this.postWithContext(event, options);
+    // The common case, HTTP requests from `encode`: straight to the transport's callbacks, which
+    // settle this promise themselves, with no SendContext, no wait for a synchronous encoder's
+    // array and no async frame between undici and the caller.
+    let parsed: Event;
+    try {
+      parsed = parseEvent(event, this.type);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const deadline = new Deadline(this.spec.timeoutMs, options.signal);
+    return new Promise<void>((resolve, reject) => {
+      const fail = (error: unknown) => {
+        const failure = this.asNotifierError(error, deadline);
+        deadline.dispose();
+        reject(failure);
+      };
+      // Each message after the one before has been accepted, as `deliver` would.
+      const sendFrom = (messages: OutgoingMessage[], index: number): void => {
+        const message = messages[index];
+        if (message === undefined) {
+          deadline.dispose();
+          resolve();
+        } else if (message.transport !== 'http') {
+          fail(noConnection(message));
+        } else {
+          try {
+            this.http.start(message, deadline, () => sendFrom(messages, index + 1), fail);
+          } catch (error) {
+            fail(error);
+          }
+        }
+      };
+      try {
+        if (deadline.abortedBy === 'caller') {
+          throw new NotifierError('ABORTED', `${this.type}: aborted by the caller before sending`, {
+            providerType: this.type,
+          });
+        }
+        const encoded = this.definition.encode(parsed, this.spec);
+        if (Array.isArray(encoded)) sendFrom(encoded, 0);
+        else encoded.then((messages) => sendFrom(messages, 0), fail);
+      } catch (error) {
+        fail(error);
+      }
+    });
+  }
+
+  /** `post` for a provider with its own `send` or a connection: through a SendContext. */
+  private async postWithContext(event: Event, options: { signal?: AbortSignal }): Promise<void> {
     const parsed = parseEvent(event, this.type);
     const deadline = new Deadline(this.spec.timeoutMs, options.signal);
     try {
@@ -267,16 +317,6 @@ class DefinedNotifier implements Notifier {
         });
       }
       const { definition } = this;
-      if (!definition.send && !definition.connect) {
-        // The common case, HTTP requests from `encode`: straight to the transport, without a
-        // SendContext or a wait for a synchronous encoder's array.
-        const encoded = definition.encode(parsed, this.spec);
-        for (const message of Array.isArray(encoded) ? encoded : await encoded) {
-          if (message.transport !== 'http') throw noConnection(message);
-          await this.http.send(message, deadline);
-        }
-        return;
-      }
       const send = (request: HttpRequest) => this.http.send(request, deadline);
       const context: SendContext<ProviderConfig> = {
         spec: this.spec,

@@ -169,10 +169,22 @@ export class HttpTransport {
   }
 
   send(request: HttpRequest, deadline: Deadline): Promise<HttpResponse> {
+    return new Promise((resolve, reject) => this.start(request, deadline, resolve, reject));
+  }
+
+  /**
+   * `send` with callbacks, for a caller that settles its own promise from them. The common
+   * request (pool made, nothing to observe, time or check per attempt) is settled by its first
+   * exchange's own callbacks: a 2xx calls `onResponse` from undici's, with no promise or async
+   * frame in between; anything else goes on in `sendWithRetries`.
+   */
+  start(
+    request: HttpRequest,
+    deadline: Deadline,
+    onResponse: (response: HttpResponse) => void,
+    onError: (error: unknown) => void,
+  ): void {
     const dispatcher = this.readyDispatcher;
-    // The common request (pool made, nothing to observe, time or check per attempt) is settled
-    // by its first exchange's own callbacks: a 2xx resolves the caller's promise directly, with
-    // no async frame between undici and `post`; anything else goes on in `sendWithRetries`.
     if (
       !dispatcher ||
       this.options.onAttempt ||
@@ -180,30 +192,31 @@ export class HttpTransport {
       request.attemptHeaders ||
       request.rejectReason
     ) {
-      return this.sendWithRetries(request, deadline);
+      this.sendWithRetries(request, deadline).then(onResponse, onError);
+      return;
     }
     let prepared: PreparedRequest;
     try {
       prepared = this.prepare(request);
     } catch (error) {
-      return Promise.reject(error);
+      onError(error);
+      return;
     }
-    if (prepared.withoutSpecTls) return this.sendWithRetries(request, deadline, prepared);
-    return new Promise((resolve) => {
-      startExchange(
-        dispatcher,
-        wireRequest(prepared, request),
-        deadline,
-        (status) => this.bodyLimit(status, request),
-        (answer) =>
-          resolve(
-            this.isSuccess(answer.status, request)
-              ? answer
-              : this.sendWithRetries(request, deadline, prepared, { answer }),
-          ),
-        (error) => resolve(this.sendWithRetries(request, deadline, prepared, { error })),
-      );
-    });
+    if (prepared.withoutSpecTls) {
+      this.sendWithRetries(request, deadline, prepared).then(onResponse, onError);
+      return;
+    }
+    startExchange(
+      dispatcher,
+      wireRequest(prepared, request),
+      deadline,
+      (status) => this.bodyLimit(status, request),
+      (answer) => {
+        if (this.isSuccess(answer.status, request)) onResponse(answer);
+        else this.sendWithRetries(request, deadline, prepared, { answer }).then(onResponse, onError);
+      },
+      (error) => this.sendWithRetries(request, deadline, prepared, { error }).then(onResponse, onError),
+    );
   }
 
   /**
