@@ -258,10 +258,6 @@ class DefinedNotifier implements Notifier {
   }
 
   post(event: Event, options: { signal?: AbortSignal } = {}): Promise<void> {
-    if (this.definition.send || this.definition.connect) return this.postWithContext(event, options);
-    // The common case, HTTP requests from `encode`: straight to the transport's callbacks, which
-    // settle this promise themselves, with no SendContext, no wait for a synchronous encoder's
-    // array and no async frame between undici and the caller.
     let parsed: Event;
     try {
       parsed = parseEvent(event, this.type);
@@ -269,6 +265,18 @@ class DefinedNotifier implements Notifier {
       return Promise.reject(error);
     }
     const deadline = new Deadline(this.spec.timeoutMs, options.signal);
+    if (deadline.abortedBy === 'caller') {
+      deadline.dispose();
+      return Promise.reject(
+        new NotifierError('ABORTED', `${this.type}: aborted by the caller before sending`, {
+          providerType: this.type,
+        }),
+      );
+    }
+    if (this.definition.send || this.definition.connect) return this.postWithContext(parsed, deadline);
+    // The common case, HTTP requests from `encode`: straight to the transport's callbacks, which
+    // settle this promise themselves, with no SendContext, no wait for a synchronous encoder's
+    // array and no async frame between undici and the caller.
     return new Promise<void>((resolve, reject) => {
       const fail = (error: unknown) => {
         const failure = this.asNotifierError(error, deadline);
@@ -292,11 +300,6 @@ class DefinedNotifier implements Notifier {
         }
       };
       try {
-        if (deadline.abortedBy === 'caller') {
-          throw new NotifierError('ABORTED', `${this.type}: aborted by the caller before sending`, {
-            providerType: this.type,
-          });
-        }
         const encoded = this.definition.encode(parsed, this.spec);
         if (Array.isArray(encoded)) sendFrom(encoded, 0);
         else encoded.then((messages) => sendFrom(messages, 0), fail);
@@ -307,15 +310,8 @@ class DefinedNotifier implements Notifier {
   }
 
   /** `post` for a provider with its own `send` or a connection: through a SendContext. */
-  private async postWithContext(event: Event, options: { signal?: AbortSignal }): Promise<void> {
-    const parsed = parseEvent(event, this.type);
-    const deadline = new Deadline(this.spec.timeoutMs, options.signal);
+  private async postWithContext(parsed: Event, deadline: Deadline): Promise<void> {
     try {
-      if (deadline.abortedBy === 'caller') {
-        throw new NotifierError('ABORTED', `${this.type}: aborted by the caller before sending`, {
-          providerType: this.type,
-        });
-      }
       const { definition } = this;
       const send = (request: HttpRequest) => this.http.send(request, deadline);
       const context: SendContext<ProviderConfig> = {
