@@ -1,5 +1,6 @@
 import type { Event, ObjectReference } from './event.js';
 import { parseFluxTimestamp } from './event.js';
+import { sortInPlace } from './sort-in-place.js';
 
 /**
  * The Flux event as Go's `encoding/json` writes it (docs/design/events-and-metadata.md): the bytes `generic`
@@ -55,7 +56,7 @@ function metadataJson(metadata: Record<string, string>): string {
       break;
     }
   }
-  keys.sort(surrogates ? compareUtf8 : undefined);
+  sortInPlace(keys, surrogates ? compareUtf8 : undefined);
   let json = '';
   for (let index = 0; index < keys.length; index++) {
     const key = keys[index] as string;

@@ -76,6 +76,7 @@ export {
 } from './provider-spec.js';
 export type { ProviderCategory, ProviderType } from './provider-types.js';
 export { REDACTED, Redactor } from './redaction.js';
+export { sortInPlace } from './sort-in-place.js';
 export type {
   AnySpecField,
   FieldInput,

@@ -1,4 +1,4 @@
-import type { Event } from '@notiflux/providers';
+import { type Event, sortInPlace } from '@notiflux/providers';
 import type { ObjectRef } from './delivery.js';
 import { sha256Hex } from './sha256-hex.js';
 
@@ -20,9 +20,8 @@ export function deliveryId(
 /**
  * JSON with object keys sorted, so equal values give equal text whatever their key order.
  * It runs on every delivery, so it is written to allocate little: loops rather than
- * entries/filter/map/join, keys sorted in place (an event's objects have a few keys, often
- * already in order, and the built-in sort copies its input), and quoted keys remembered, since
- * the same few keys come in every event.
+ * entries/filter/map/join, keys sorted in place without the built-in sort's working state, and
+ * quoted keys remembered, since the same few keys come in every event.
  */
 function canonicalJson(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
@@ -36,7 +35,7 @@ function canonicalJson(value: unknown): string {
     return `${text}]`;
   }
   const object = value as Record<string, unknown>;
-  const keys = sortedInPlace(Object.keys(object));
+  const keys = sortInPlace(Object.keys(object));
   let text = '{';
   let first = true;
   for (let index = 0; index < keys.length; index++) {
@@ -50,22 +49,6 @@ function canonicalJson(value: unknown): string {
     text += typeof item === 'string' ? JSON.stringify(item) : canonicalJson(item);
   }
   return `${text}}`;
-}
-
-/** Insertion sort by UTF-16 code units (what `<` on strings and the default sort compare). */
-function sortedInPlace(keys: string[]): string[] {
-  if (keys.length > 16) return keys.sort();
-  for (let index = 1; index < keys.length; index++) {
-    const key = keys[index] as string;
-    let at = index - 1;
-    if ((keys[at] as string) <= key) continue;
-    while (at >= 0 && (keys[at] as string) > key) {
-      keys[at + 1] = keys[at] as string;
-      at -= 1;
-    }
-    keys[at + 1] = key;
-  }
-  return keys;
 }
 
 /** Bounded, so events with ever-new metadata keys cannot grow it without end. */

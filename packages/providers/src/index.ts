@@ -96,5 +96,6 @@ export {
   normalizeEventMetadata,
   parseEvent,
   shouldDeliverToCategory,
+  sortInPlace,
 } from '@notiflux/core';
 export { defaultCommitStatusId } from './git/commit-status-id.js';
