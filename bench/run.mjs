@@ -74,6 +74,14 @@ async function reportHttp() {
         goal,
       );
     ratio('undici.dispatch', goals.undiciRatio);
+    ratio('undici.dispatch + JSON.stringify');
+    printRatio(
+      `undici.dispatch + JSON.stringify / undici.dispatch (c=${concurrency})`,
+      pairedRatio(
+        resultOf(measured, 'undici.dispatch + JSON.stringify'),
+        resultOf(measured, 'undici.dispatch'),
+      ),
+    );
     ratio('undici.request');
     ratio('fetch');
     ratio('@slack/webhook');
