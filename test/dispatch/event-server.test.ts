@@ -581,6 +581,9 @@ describe('close', () => {
     const raw = await exchange;
     expect(statusCodes(raw)).toEqual([202]);
     expect(raw).toMatch(/\r\nConnection: close\r\n/i);
+    // The shared header list of a 202 is merged with the Connection header, not replaced by it.
+    expect(raw).toMatch(/\r\nX-RateLimit-Reset: Mon, 02 Jan 2006 15:04:05 UTC\r\n/);
+    expect(raw).toMatch(/\r\nContent-Length: 0\r\n/i);
   });
 
   it('closes the dispatcher with closeDispatcher', async () => {

@@ -7,12 +7,15 @@
  * events, cost more than anything else it does for an event. Answers written back to back wake
  * a client once for all of them. An answer waits at most for the rest of the current turn.
  */
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+
+/** Headers as an object, or as the flat name/value list Node also takes. */
+export type AnswerHeaders = OutgoingHttpHeaders | readonly string[];
 
 export interface Answer {
   response: ServerResponse;
   status: number;
-  headers: Record<string, string | number>;
+  headers: AnswerHeaders;
   body: string | undefined;
 }
 

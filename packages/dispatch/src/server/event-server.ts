@@ -5,17 +5,23 @@
  * log line per event and per delivery outcome, and a graceful close.
  */
 import { Buffer } from 'node:buffer';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isSignatureError, verifyRequest } from '@notiflux/hmac';
 import type { Event } from '@notiflux/providers';
 import { pino } from 'pino';
 import type { DeliveryReport } from '../delivery.js';
 import type { Dispatcher, DispatchResult, Logger } from '../dispatcher-types.js';
-import { AnswerBatch } from './answer-batch.js';
+import { AnswerBatch, type AnswerHeaders } from './answer-batch.js';
 import { type EventSource, type ResolvedSource, resolveSources } from './event-sources.js';
 import { bufferedLogDestination } from './log-destination.js';
-import { duplicateHeaders, rateLimitHeaders } from './rate-limit-headers.js';
+import { acceptedHeaders, duplicateHeaders } from './rate-limit-headers.js';
 import { BodyTooLargeError, endConnectionAfter, readBody } from './request-body.js';
 import { describeError, logDelivery, logEvent } from './server-log.js';
 import { createServerMetrics, type EventResult, Registry } from './server-metrics.js';
@@ -117,13 +123,10 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
   };
 
   /** Every answer goes out here: while closing, it ends its connection, so keep-alive clients move on. */
-  function writeHead(
-    response: ServerResponse,
-    status: number,
-    headers: Record<string, string | number>,
-  ): void {
+  function writeHead(response: ServerResponse, status: number, headers: AnswerHeaders): void {
     if (closing !== undefined) response.setHeader('Connection', 'close');
-    response.writeHead(status, headers);
+    // Node reads a header list and never changes it: a shared one may be given as it is.
+    response.writeHead(status, headers as OutgoingHttpHeaders | string[]);
   }
 
   const answers = new AnswerBatch(({ response, status, headers, body }) => {
@@ -283,13 +286,7 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
       for (const delivery of result.deliveries) if (delivery.state === 'queued') queued += 1;
       logEvent(logger, { result: 'accepted', path, input, deliveries: result.deliveries.length, queued });
     }
-    answers.send(
-      response,
-      202,
-      result.rateLimit === undefined
-        ? { 'Content-Length': 0 }
-        : { ...rateLimitHeaders(result.rateLimit), 'Content-Length': 0 },
-    );
+    answers.send(response, 202, acceptedHeaders(result.rateLimit));
   }
 
   async function listen(): Promise<{ url: string }> {

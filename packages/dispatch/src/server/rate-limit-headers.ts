@@ -18,6 +18,39 @@ export function formatResetTime(ms: number): string {
   return lastText;
 }
 
+/**
+ * The head of a 202: the three rate-limit headers and an empty body, as the flat name/value list
+ * Node's `writeHead` takes. The reset time is shown to the second, so every event whose window
+ * ends in the same second gets the same list: it is made once per such second rather than once
+ * per event (an object spread and three header values per answer were a measurable share of an
+ * accepted event's cost).
+ */
+export function acceptedHeaders(info: RateLimitInfo | undefined): readonly string[] {
+  if (info === undefined) return acceptedWithoutLimit;
+  const second = Math.floor(info.resetAt / 1000);
+  const held = lastAccepted;
+  if (held?.second === second && held.limit === info.limit && held.remaining === info.remaining) {
+    return held.headers;
+  }
+  const headers = [
+    'X-RateLimit-Limit',
+    String(info.limit),
+    'X-RateLimit-Remaining',
+    String(info.remaining),
+    'X-RateLimit-Reset',
+    formatResetTime(info.resetAt),
+    'Content-Length',
+    '0',
+  ];
+  lastAccepted = { second, limit: info.limit, remaining: info.remaining, headers };
+  return headers;
+}
+
+const acceptedWithoutLimit: readonly string[] = ['Content-Length', '0'];
+let lastAccepted:
+  | { second: number; limit: number; remaining: number; headers: readonly string[] }
+  | undefined;
+
 export function rateLimitHeaders(info: RateLimitInfo): Record<string, string> {
   return {
     'X-RateLimit-Limit': String(info.limit),
