@@ -27,29 +27,18 @@ export function formatResetTime(ms: number): string {
  */
 export function acceptedHeaders(info: RateLimitInfo | undefined): readonly string[] {
   if (info === undefined) return acceptedWithoutLimit;
-  const second = Math.floor(info.resetAt / 1000);
+  const reset = formatResetTime(info.resetAt);
   const held = lastAccepted;
-  if (held?.second === second && held.limit === info.limit && held.remaining === info.remaining) {
+  if (held?.reset === reset && held.limit === info.limit && held.remaining === info.remaining) {
     return held.headers;
   }
-  const headers = [
-    'X-RateLimit-Limit',
-    String(info.limit),
-    'X-RateLimit-Remaining',
-    String(info.remaining),
-    'X-RateLimit-Reset',
-    formatResetTime(info.resetAt),
-    'Content-Length',
-    '0',
-  ];
-  lastAccepted = { second, limit: info.limit, remaining: info.remaining, headers };
+  const headers = [...Object.entries(rateLimitHeaders(info)).flat(), 'Content-Length', '0'];
+  lastAccepted = { reset, limit: info.limit, remaining: info.remaining, headers };
   return headers;
 }
 
 const acceptedWithoutLimit: readonly string[] = ['Content-Length', '0'];
-let lastAccepted:
-  | { second: number; limit: number; remaining: number; headers: readonly string[] }
-  | undefined;
+let lastAccepted: { reset: string; limit: number; remaining: number; headers: readonly string[] } | undefined;
 
 export function rateLimitHeaders(info: RateLimitInfo): Record<string, string> {
   return {
