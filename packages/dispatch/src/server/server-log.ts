@@ -42,23 +42,63 @@ export function logEvent(logger: Logger, fields: EventLogFields): void {
 }
 
 export function logDelivery(logger: Logger, report: DeliveryReport): void {
-  const line: Record<string, unknown> = {
-    delivery: report.id,
-    provider: {
-      type: report.provider.type,
-      namespace: report.provider.namespace,
-      name: report.provider.name,
-    },
-    alert: { namespace: report.alert.namespace, name: report.alert.name },
-    state: report.state,
-    attempts: report.attempts,
-  };
+  const bound = boundDeliveryLogger(logger, report);
+  const line: Record<string, unknown> = { delivery: report.id };
+  if (bound === undefined) {
+    line.provider = providerField(report);
+    line.alert = alertField(report);
+  }
+  line.state = report.state;
+  line.attempts = report.attempts;
   if (report.reason !== undefined) line.reason = report.reason;
   if (report.durationMs !== undefined) line.durationMs = report.durationMs;
   if (report.error !== undefined) line.error = describeError(report.error);
-  if (report.state === 'dead') logger.error(line, 'notification dead: no more attempts');
-  else if (report.state === 'dropped') logger.info(line, 'notification dropped');
-  else logger.info(line, 'notification delivered');
+  const target = bound ?? logger;
+  if (report.state === 'dead') target.error(line, 'notification dead: no more attempts');
+  else if (report.state === 'dropped') target.info(line, 'notification dropped');
+  else target.info(line, 'notification delivered');
+}
+
+const providerField = ({ provider }: DeliveryReport) => ({
+  type: provider.type,
+  namespace: provider.namespace,
+  name: provider.name,
+});
+const alertField = ({ alert }: DeliveryReport) => ({ namespace: alert.namespace, name: alert.name });
+
+/** A logger that can carry fields of its own, as pino's children do. */
+interface BindingLogger extends Logger {
+  child(bindings: object): Logger;
+}
+
+/** Few: one per Provider and Alert pair of the configuration. Past this, lines carry the fields. */
+const BOUND_LOGGERS_HELD = 1024;
+const boundLoggers = new WeakMap<Logger, Map<string, Logger>>();
+
+/**
+ * A delivery's line names its Provider and Alert, the same few pairs line after line. A pino
+ * logger serializes a child's bindings once, when the child is made, so with a child per pair
+ * each line only serializes what changes (a line's cost, which the hub pays per delivery, falls
+ * by about half). A pino child follows its parent's level. A logger without `child` gets the
+ * fields on every line.
+ */
+function boundDeliveryLogger(logger: Logger, report: DeliveryReport): Logger | undefined {
+  const parent = logger as BindingLogger;
+  if (typeof parent.child !== 'function') return undefined;
+  let byPair = boundLoggers.get(logger);
+  if (byPair === undefined) {
+    byPair = new Map();
+    boundLoggers.set(logger, byPair);
+  }
+  const { provider, alert } = report;
+  const key = `${provider.type}\u0000${provider.namespace}\u0000${provider.name}\u0000${alert.namespace}\u0000${alert.name}`;
+  let bound = byPair.get(key);
+  if (bound === undefined) {
+    if (byPair.size >= BOUND_LOGGERS_HELD) return undefined;
+    bound = parent.child({ provider: providerField(report), alert: alertField(report) });
+    byPair.set(key, bound);
+  }
+  return bound;
 }
 
 /** kind/namespace/name of `involvedObject`, only the string fields, never anything else of the body. */
