@@ -1,23 +1,30 @@
 // The event server's throughput against the least a Node server must do for an event: read the
 // body and JSON.parse it; and, for a hub that delivers, that plus one raw undici post of the body
 // to the sink (`bare-post`). Same load generator (an undici Pool, pipelined), same events (each one
-// new, so every answer is 202), contenders interleaved in one run, each in a fresh child process;
-// the no-op sink the deliveries go to is a third child, so it competes with neither.
-// For notiflux, deliveries are counted too (from the server's own /metrics): after each round the
-// bench waits for the queue to drain, and the figure that meets the goal is the sustained one,
-// events accepted in the round ÷ (round + drain), so a growing backlog cannot flatter it.
+// new, so every answer is 202). Each contender is its own child process, and the no-op sink the
+// deliveries go to is one more, so it competes with neither.
+// The contenders run side by side: all are started and warmed up first, then the load moves from
+// one to the next in short slices, round after round (every other round in reverse order). The
+// speed of a shared machine drifts by a factor of two within minutes; contenders measured a few
+// seconds apart see the same machine, so each round's ratio is taken, and the median of those is
+// the figure. A contender waiting for its slice is idle and costs the others nothing.
+// For notiflux, deliveries are counted too (from the server's own /metrics): before and after each
+// slice the bench waits for the queue to drain, and the figure that meets the goal is the
+// sustained one, events accepted in the slice ÷ (slice + drain), so a growing backlog cannot
+// flatter it.
 // A fourth contender, `notiflux-unposted`, is the same server and dispatcher over a queue that
 // reports each delivery delivered without posting it: what the hub costs apart from the posts
 // (validation, duplicate filter, matching, queueing, metrics and logs), for comparison only.
 // Prints events/s for each (medians) and the ratios notiflux ÷ bare (goal >= 0.4), notiflux ÷
 // bare-post and notiflux-unposted ÷ bare, each the median of the rounds' own ratios; then, where
 // /proc exists, the CPU each contender, the sink and the load generator used per event over the
-// sustained round, and the ratio of those totals (steadier than events/s on a shared machine).
+// sustained slice, and the ratio of those totals (steadier than events/s on a shared machine).
 // Run after `pnpm build`: node bench/event-server.mjs
-// Env: BENCH_DURATION_MS (per round, default 3000), BENCH_ROUNDS (default 5), BENCH_CONNECTIONS (default 8),
-// BENCH_PIPELINING (default 8), BENCH_WARMUP_EVENTS (events sent before each round, default 20 000);
-// connections × pipelining requests are kept in flight. Deep pipelining keeps
-// the figure about the servers rather than about how often a busy machine schedules the processes.
+// Env: BENCH_DURATION_MS (per slice, default 1500), BENCH_ROUNDS (default 10), BENCH_CONNECTIONS
+// (default 8), BENCH_PIPELINING (default 8), BENCH_WARMUP_EVENTS (events sent to each contender
+// before the first round, default 20 000); connections × pipelining requests are kept in flight.
+// Deep pipelining keeps the figure about the servers rather than about how often a busy machine
+// schedules the processes.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -29,8 +36,8 @@ for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'htt
   delete process.env[name];
 }
 
-const durationMs = Number(process.env.BENCH_DURATION_MS ?? 3000);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const durationMs = Number(process.env.BENCH_DURATION_MS ?? 1500);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const pipelining = Number(process.env.BENCH_PIPELINING ?? 8);
 const warmupEvents = Number(process.env.BENCH_WARMUP_EVENTS ?? 20_000);
@@ -162,49 +169,50 @@ async function drained(port) {
   }
 }
 
-async function measure(mode, sink) {
-  const child = await startChild(mode, String(sink.port));
-  try {
-    await warmUp(child.port);
-    if (mode === 'bare') {
-      // No queue: what it answers is all it does, so its sustained rate is its answered one.
-      const cpu = cpuMeter(child.pid, sink.pid);
-      const { rate, events } = await eventsPerSecond(child.port, durationMs);
-      return { accepted: rate, sustained: rate, cpu: cpu.perEvent(events) };
-    }
-    await drained(child.port);
-    const before = await deliveryCounts(child.port);
+/** One slice of load on a contender that is already running and warm. */
+async function measure(mode, child, sink) {
+  if (mode === 'bare') {
+    // No queue: what it answers is all it does, so its sustained rate is its answered one.
     const cpu = cpuMeter(child.pid, sink.pid);
-    const started = performance.now();
-    const { rate } = await eventsPerSecond(child.port, durationMs);
-    const elapsed = performance.now() - started;
-    const after = await deliveryCounts(child.port);
-    const drainMs = await drained(child.port);
-    const events = after.accepted - before.accepted;
-    return {
-      accepted: rate,
-      delivered: ((after.delivered - before.delivered) / elapsed) * 1000,
-      backlog: after.accepted - after.delivered,
-      drainMs,
-      sustained: (events / (elapsed + drainMs)) * 1000,
-      cpu: cpu.perEvent(events),
-    };
-  } finally {
-    child.stop();
+    const { rate, events } = await eventsPerSecond(child.port, durationMs);
+    return { accepted: rate, sustained: rate, cpu: cpu.perEvent(events) };
   }
+  await drained(child.port);
+  const before = await deliveryCounts(child.port);
+  const cpu = cpuMeter(child.pid, sink.pid);
+  const started = performance.now();
+  const { rate } = await eventsPerSecond(child.port, durationMs);
+  const elapsed = performance.now() - started;
+  const after = await deliveryCounts(child.port);
+  const drainMs = await drained(child.port);
+  const events = after.accepted - before.accepted;
+  return {
+    accepted: rate,
+    delivered: ((after.delivered - before.delivered) / elapsed) * 1000,
+    backlog: after.accepted - after.delivered,
+    drainMs,
+    sustained: (events / (elapsed + drainMs)) * 1000,
+    cpu: cpu.perEvent(events),
+  };
 }
 
 const sink = await startChild('sink');
 const results = { bare: [], 'bare-post': [], notiflux: [], 'notiflux-unposted': [] };
 const contenders = Object.keys(results);
+const children = {};
 try {
+  for (const mode of contenders) {
+    children[mode] = await startChild(mode, String(sink.port));
+    await warmUp(children[mode].port);
+  }
   for (let round = 0; round < rounds; round++) {
-    // Every other round in reverse order, so a machine that speeds up or slows down over a
+    // Every other round in reverse order, so a machine that speeds up or slows down within a
     // round favours no contender.
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
-    for (const mode of order) results[mode].push(await measure(mode, sink));
+    for (const mode of order) results[mode].push(await measure(mode, children[mode], sink));
   }
 } finally {
+  for (const child of Object.values(children)) child.stop();
   sink.stop();
 }
 
@@ -220,16 +228,16 @@ const sustained = of(results.notiflux, 'sustained');
 const roundRatios = (a, b) =>
   results[a].map((result, round) => result.sustained / results[b][round].sustained);
 console.log(
-  `event server, ${rounds} round(s) of ${durationMs} ms, ${connections} connections × ${pipelining} pipelined (medians)`,
+  `event server, contenders side by side: ${rounds} round(s) of one ${durationMs} ms slice each, ${connections} connections × ${pipelining} pipelined (medians)`,
 );
 row('bare node:http + JSON.parse', bare);
 const floor = of(results['bare-post'], 'sustained');
 row('bare + one raw undici post per event (sustained)', floor);
 row('createEventServer: answered 202', of(results.notiflux, 'accepted'));
-row('  deliveries completed during the round', of(results.notiflux, 'delivered'), 'deliveries/s');
-row('  backlog at the end of the round', of(results.notiflux, 'backlog'), 'deliveries');
+row('  deliveries completed during the slice', of(results.notiflux, 'delivered'), 'deliveries/s');
+row('  backlog at the end of the slice', of(results.notiflux, 'backlog'), 'deliveries');
 row('  time to drain it', of(results.notiflux, 'drainMs'), 'ms');
-row('  sustained: accepted ÷ (round + drain)', sustained);
+row('  sustained: accepted ÷ (slice + drain)', sustained);
 const ratios = roundRatios('notiflux', 'bare');
 const ratio = median(ratios);
 console.log(
@@ -247,7 +255,7 @@ console.log(
   `  ratio notiflux (not posting) ÷ bare ${median(unposted).toFixed(2).padStart(23)}   (no goal; rounds: ${unposted.map((value) => value.toFixed(2)).join(', ')})`,
 );
 
-// CPU per event over each sustained round: steadier than events/s on a shared machine.
+// CPU per event over each sustained slice: steadier than events/s on a shared machine.
 if (contenders.every((mode) => results[mode].every((result) => result.cpu !== undefined))) {
   const cpuOf = (mode, part) => median(results[mode].map((result) => result.cpu[part]));
   const total = (cpu) => cpu.server + cpu.sink + cpu.load;
