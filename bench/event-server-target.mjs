@@ -2,13 +2,18 @@
 // generator does not share its event loop. `bare`: a node:http server that reads each body and
 // JSON.parses it, nothing else. `bare-post`: the same, and it posts each body to the sink with
 // undici's raw `dispatch` on a keep-alive pool (no validation, no queue, no retry): the least a
-// hub that really delivers must do. `notiflux`: createEventServer over a real dispatcher with the
-// memory queue, posting every event through a `generic` Provider to a no-op sink in another
-// child. `notiflux-unposted`: the same server and dispatcher over a queue that reports each
-// delivery delivered as it is queued, without posting it: what the hub costs apart from the
-// posts. Prints its port on stdout; exits when its stdin closes.
+// hub that really delivers must do. `minimal-hub`: `bare-post` plus, each in its cheapest form,
+// the duties a hub has by the spec (duplicate suppression with its headers, the event encoded
+// again for its post, the three metrics, the two log lines), and nothing else. `notiflux`:
+// createEventServer over a real dispatcher with the memory queue, posting every event through a
+// `generic` Provider to a no-op sink in another child. `notiflux-unposted`: the same server and
+// dispatcher over a queue that reports each delivery delivered as it is queued, without posting
+// it: what the hub costs apart from the posts. Prints its port on stdout; exits when its stdin
+// closes.
+import { createHash, hash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import { Agent } from 'undici';
 import {
@@ -76,6 +81,145 @@ async function barePostServer() {
   return server.address().port;
 }
 
+/**
+ * The floor for a hub that does what the spec asks of every event and delivery, with none of
+ * notiflux's own machinery: no validation, Alert matching, delivery ids, queue, retries or
+ * timeouts. Duplicate suppression is Flux's key hashed with SHA-256 and a window per key, with the
+ * three `X-RateLimit-*` headers on each 202 (made once per second); the event is encoded again
+ * for its post (`JSON.stringify`), as a hub that adds metadata must; the three metrics are
+ * prom-client's and the two log lines pino's, to the same destination as notiflux's. Every event
+ * of the bench is new and matches the one Alert, so nothing it leaves out changes an answer.
+ */
+/** SHA-256 in hex: Node's one-shot `hash` where it exists (20.12+), as the dispatcher uses. */
+const sha256Hex =
+  typeof hash === 'function'
+    ? (text) => hash('sha256', text, 'hex')
+    : (text) => createHash('sha256').update(text).digest('hex');
+
+async function minimalHubServer() {
+  // prom-client is the dispatch package's dependency, not the workspace root's.
+  const { Counter, Histogram, Registry } = createRequire(
+    new URL('../packages/dispatch/package.json', import.meta.url),
+  )('prom-client');
+  const registry = new Registry();
+  const registers = [registry];
+  const events = new Counter({
+    name: 'notiflux_events_received_total',
+    help: 'Event requests received, by result',
+    labelNames: ['result'],
+    registers,
+  });
+  const deliveries = new Counter({
+    name: 'notiflux_deliveries_total',
+    help: 'Final delivery outcomes',
+    labelNames: ['provider_type', 'outcome'],
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'notiflux_delivery_duration_seconds',
+    help: "Duration of a delivery's post",
+    labelNames: ['provider_type', 'outcome'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60],
+    registers,
+  });
+  const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: '/dev/null' }));
+  const deliveryLogger = logger.child({
+    provider: { type: 'generic', namespace: 'flux-system', name: 'sink' },
+    alert: { namespace: 'flux-system', name: 'all' },
+  });
+  const windowMs = 300_000;
+  const windowEnds = new Map();
+  let headersSecond = -1;
+  let headers = [];
+  const pool = new Agent({ connections: 128 });
+  const origin = `http://127.0.0.1:${sinkPort}`;
+  let posted = 0;
+
+  const post = (event) => {
+    const delivery = String(++posted);
+    const started = Date.now();
+    pool.dispatch(
+      {
+        origin,
+        path: '/hook',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+      },
+      {
+        onRequestStart() {},
+        onResponseStart() {},
+        onResponseData() {},
+        onResponseEnd() {
+          const durationMs = Date.now() - started;
+          const labels = { provider_type: 'generic', outcome: 'delivered' };
+          deliveries.inc(labels);
+          duration.observe(labels, durationMs / 1000);
+          deliveryLogger.info(
+            { delivery, state: 'delivered', attempts: 1, durationMs },
+            'notification delivered',
+          );
+        },
+        onResponseError() {},
+      },
+    );
+  };
+
+  const server = createServer((request, response) => {
+    if (request.url === '/metrics') {
+      registry.metrics().then((text) => response.end(text));
+      return;
+    }
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      const event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const object = event.involvedObject;
+      const key = sha256Hex(
+        `event/name=${object.name}/namespace=${object.namespace}/kind=${object.kind}/message=${event.message}`,
+      );
+      const now = Date.now();
+      let endsAt = windowEnds.get(key);
+      if (endsAt === undefined || endsAt <= now) {
+        endsAt = now + windowMs;
+        windowEnds.set(key, endsAt);
+      }
+      const second = Math.floor(endsAt / 1000);
+      if (second !== headersSecond) {
+        headersSecond = second;
+        const reset = new Date(endsAt).toUTCString();
+        headers = [
+          'X-RateLimit-Limit',
+          '1',
+          'X-RateLimit-Remaining',
+          '0',
+          'X-RateLimit-Reset',
+          reset,
+          'Content-Length',
+          '0',
+        ];
+      }
+      events.inc({ result: 'accepted' });
+      logger.info(
+        {
+          result: 'accepted',
+          path: request.url,
+          object: { kind: object.kind, namespace: object.namespace, name: object.name },
+          deliveries: 1,
+          queued: 1,
+        },
+        'event accepted',
+      );
+      response.writeHead(202, headers).end();
+      post(event);
+    });
+  });
+  server.keepAliveTimeout = 120_000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server.address().port;
+}
+
 async function notifluxServer({ posts = true } = {}) {
   const meta = (name) => ({ name, namespace: 'flux-system' });
   const dispatcher = createDispatcher(
@@ -125,6 +269,7 @@ async function sinkServer() {
 const servers = {
   bare: bareServer,
   'bare-post': barePostServer,
+  'minimal-hub': minimalHubServer,
   sink: sinkServer,
   notiflux: () => notifluxServer(),
   'notiflux-unposted': () => notifluxServer({ posts: false }),

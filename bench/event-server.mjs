@@ -12,11 +12,15 @@
 // slice the bench waits for the queue to drain, and the figure that meets the goal is the
 // sustained one, events accepted in the slice ÷ (slice + drain), so a growing backlog cannot
 // flatter it.
-// A fourth contender, `notiflux-unposted`, is the same server and dispatcher over a queue that
-// reports each delivery delivered without posting it: what the hub costs apart from the posts
-// (validation, duplicate filter, matching, queueing, metrics and logs), for comparison only.
+// Two more contenders, for comparison only: `minimal-hub`, `bare-post` plus what the spec asks of
+// a hub for every event and delivery (duplicate suppression and its headers, the event encoded
+// again, three metrics, two log lines), each in its cheapest form and nothing else: what a hub
+// that does its duties can reach here; and `notiflux-unposted`, the same server and dispatcher
+// as notiflux over a queue that reports each delivery delivered without posting it: what the hub
+// costs apart from the posts (validation, duplicate filter, matching, queueing, metrics and logs).
 // Prints events/s for each (medians) and the ratios notiflux ÷ bare (goal >= 0.4), notiflux ÷
-// bare-post and notiflux-unposted ÷ bare, each the median of the rounds' own ratios; then, where
+// bare-post, minimal-hub ÷ bare, notiflux ÷ minimal-hub and notiflux-unposted ÷ bare, each the
+// median of the rounds' own ratios; then, where
 // /proc exists, the CPU each contender, the sink and the load generator used per event over the
 // sustained slice, and the ratio of those totals (steadier than events/s on a shared machine).
 // Run after `pnpm build`: node bench/event-server.mjs
@@ -197,7 +201,7 @@ async function measure(mode, child, sink) {
 }
 
 const sink = await startChild('sink');
-const results = { bare: [], 'bare-post': [], notiflux: [], 'notiflux-unposted': [] };
+const results = { bare: [], 'bare-post': [], 'minimal-hub': [], notiflux: [], 'notiflux-unposted': [] };
 const contenders = Object.keys(results);
 const children = {};
 try {
@@ -248,6 +252,14 @@ console.log(
 );
 console.log(
   `  (ratios: median of the ${rounds} rounds' own ratios: ${ratios.map((value) => value.toFixed(2)).join(', ')})`,
+);
+row('minimal hub: bare + post + the duties, nothing else', of(results['minimal-hub'], 'sustained'));
+const minimal = roundRatios('minimal-hub', 'bare');
+console.log(
+  `  ratio minimal hub ÷ bare ${median(minimal).toFixed(2).padStart(33)}   (no goal; rounds: ${minimal.map((value) => value.toFixed(2)).join(', ')})`,
+);
+console.log(
+  `  ratio notiflux (sustained) ÷ minimal hub ${median(roundRatios('notiflux', 'minimal-hub')).toFixed(2).padStart(17)}`,
 );
 row('createEventServer, deliveries queued but not posted', of(results['notiflux-unposted'], 'sustained'));
 const unposted = roundRatios('notiflux-unposted', 'bare');
