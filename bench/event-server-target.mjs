@@ -81,21 +81,21 @@ async function barePostServer() {
   return server.address().port;
 }
 
-/**
- * The floor for a hub that does what the spec asks of every event and delivery, with none of
- * notiflux's own machinery: no validation, Alert matching, delivery ids, queue, retries or
- * timeouts. Duplicate suppression is Flux's key hashed with SHA-256 and a window per key, with the
- * three `X-RateLimit-*` headers on each 202 (made once per second); the event is encoded again
- * for its post (`JSON.stringify`), as a hub that adds metadata must; the three metrics are
- * prom-client's and the two log lines pino's, to the same destination as notiflux's. Every event
- * of the bench is new and matches the one Alert, so nothing it leaves out changes an answer.
- */
 /** SHA-256 in hex: Node's one-shot `hash` where it exists (20.12+), as the dispatcher uses. */
 const sha256Hex =
   typeof hash === 'function'
     ? (text) => hash('sha256', text, 'hex')
     : (text) => createHash('sha256').update(text).digest('hex');
 
+/**
+ * The floor for a hub that does what the spec asks of every event and delivery, with none of
+ * notiflux's own machinery: no validation, Alert matching, delivery ids, queue, retries or
+ * timeouts. Duplicate suppression is Flux's key hashed with SHA-256 and a window per key, with the
+ * three `X-RateLimit-*` headers on each 202 (made once per second); the event is encoded again
+ * for its post (`JSON.stringify`), as a hub that adds metadata must; the three metrics are
+ * prom-client's and the two log lines pino's, to the same destination as notiflux's. It answers
+ * every event 202 and posts it: the bench sends only new events, all matching the one Alert.
+ */
 async function minimalHubServer() {
   // prom-client is the dispatch package's dependency, not the workspace root's.
   const { Counter, Histogram, Registry } = createRequire(
