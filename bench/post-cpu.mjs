@@ -4,27 +4,12 @@
 //    `undici.dispatch` with a handler that only waits for the end, at concurrency 1 and 32.
 // Interleaved rounds, medians. `node bench/post-cpu.mjs` (POSTS=…, ROUNDS=… to change the counts).
 import { createNotifier } from '@notiflux/providers';
-import { Dispatcher } from 'undici';
+import { AnsweringDispatcher } from './answering-dispatcher.mjs';
 import { dispatchContender, startServer } from './http-throughput.mjs';
 import { sampleEvent } from './sample-event.mjs';
 
 const posts = Number(process.env.POSTS ?? 20_000);
 const rounds = Number(process.env.ROUNDS ?? 5);
-
-/** Answers every request with 200 and no body, without a socket. */
-class AnsweringDispatcher extends Dispatcher {
-  dispatch(_options, handler) {
-    const controller = { abort() {}, pause() {}, resume() {}, aborted: false, paused: false };
-    queueMicrotask(() => {
-      handler.onRequestStart?.(controller, {});
-      handler.onResponseStart?.(controller, 200, {}, 'OK');
-      handler.onResponseEnd?.(controller, {});
-    });
-    return true;
-  }
-  async close() {}
-  async destroy() {}
-}
 
 /** Microseconds of CPU (user + system) per call of `send`, `count` calls at `concurrency`. */
 async function cpuPerCall(send, count, concurrency) {
