@@ -12,10 +12,9 @@
 // move with the machine's speed.
 // Run after `pnpm build`: node bench/event-pipeline-cpu.mjs (EVENTS=…, ROUNDS=… change the counts).
 import { Session } from 'node:inspector/promises';
-import { createRequire } from 'node:module';
-import { pino } from 'pino';
-import { bufferedLogDestination, createDispatcher, logDelivery } from '../packages/dispatch/dist/index.js';
+import { createDispatcher } from '../packages/dispatch/dist/index.js';
 import { AnsweringDispatcher } from './answering-dispatcher.mjs';
+import { hubDuties, oneAlertToSink } from './hub-duties.mjs';
 import { sampleEvent } from './sample-event.mjs';
 
 const eventsPerRound = Number(process.env.EVENTS ?? 20_000);
@@ -23,72 +22,16 @@ const rounds = Number(process.env.ROUNDS ?? 5);
 /** Events in flight at once, as the event server bench keeps 64 requests open. */
 const inFlight = 64;
 
-// prom-client is the dispatch package's dependency, not the workspace root's.
-const { Counter, Histogram, Registry } = createRequire(
-  new URL('../packages/dispatch/package.json', import.meta.url),
-)('prom-client');
-
-const meta = (name) => ({ name, namespace: 'flux-system' });
-const dispatcher = createDispatcher(
-  {
-    providers: [
-      {
-        apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
-        kind: 'Provider',
-        metadata: meta('sink'),
-        spec: { type: 'generic', address: 'http://127.0.0.1:9/hook' },
-      },
-    ],
-    alerts: [
-      {
-        apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
-        kind: 'Alert',
-        metadata: meta('all'),
-        spec: {
-          providerRef: { name: 'sink' },
-          eventSources: [{ kind: 'Kustomization', name: '*', namespace: 'apps' }],
-        },
-      },
-    ],
-    secrets: [],
-  },
-  { createOptions: { dispatcher: new AnsweringDispatcher() } },
-);
-
-// The event server's per-event and per-delivery duties, as it performs them.
-const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: '/dev/null' }));
-const registers = [new Registry()];
-const eventsReceived = new Counter({ name: 'e', help: 'e', labelNames: ['result'], registers });
-const deliveries = new Counter({ name: 'd', help: 'd', labelNames: ['provider_type', 'outcome'], registers });
-const duration = new Histogram({
-  name: 'h',
-  help: 'h',
-  labelNames: ['provider_type', 'outcome'],
-  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60],
-  registers,
+const dispatcher = createDispatcher(oneAlertToSink('http://127.0.0.1:9/hook'), {
+  createOptions: { dispatcher: new AnsweringDispatcher() },
 });
-dispatcher.on('delivery', (report) => {
-  const labels = { provider_type: report.provider.type, outcome: report.state };
-  deliveries.inc(labels);
-  duration.observe(labels, report.durationMs / 1000);
-  logDelivery(logger, report);
-});
+const duties = hubDuties();
+dispatcher.on('delivery', duties.deliveryReported);
 
 async function throughHub(body) {
   const input = JSON.parse(body);
   const result = await dispatcher.dispatch(input);
-  eventsReceived.inc({ result: 'accepted' });
-  const { kind, namespace, name } = input.involvedObject;
-  logger.info(
-    {
-      result: 'accepted',
-      path: '/',
-      object: { kind, namespace, name },
-      deliveries: result.deliveries.length,
-      queued: result.deliveries.length,
-    },
-    'event accepted',
-  );
+  duties.eventAccepted('/', input, result.deliveries.length);
 }
 
 const floorDispatcher = new AnsweringDispatcher();

@@ -13,14 +13,9 @@
 import { createHash, hash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
-import { pino } from 'pino';
 import { Agent } from 'undici';
-import {
-  bufferedLogDestination,
-  createDispatcher,
-  createEventServer,
-} from '../packages/dispatch/dist/index.js';
+import { createDispatcher, createEventServer } from '../packages/dispatch/dist/index.js';
+import { hubDuties, oneAlertToSink, quietLogger } from './hub-duties.mjs';
 import { postlessQueue } from './postless-queue.mjs';
 
 const [mode, sinkPort] = process.argv.slice(2);
@@ -97,36 +92,9 @@ const sha256Hex =
  * every event 202 and posts it: the bench sends only new events, all matching the one Alert.
  */
 async function minimalHubServer() {
-  // prom-client is the dispatch package's dependency, not the workspace root's.
-  const { Counter, Histogram, Registry } = createRequire(
-    new URL('../packages/dispatch/package.json', import.meta.url),
-  )('prom-client');
-  const registry = new Registry();
-  const registers = [registry];
-  const events = new Counter({
-    name: 'notiflux_events_received_total',
-    help: 'Event requests received, by result',
-    labelNames: ['result'],
-    registers,
-  });
-  const deliveries = new Counter({
-    name: 'notiflux_deliveries_total',
-    help: 'Final delivery outcomes',
-    labelNames: ['provider_type', 'outcome'],
-    registers,
-  });
-  const duration = new Histogram({
-    name: 'notiflux_delivery_duration_seconds',
-    help: "Duration of a delivery's post",
-    labelNames: ['provider_type', 'outcome'],
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60],
-    registers,
-  });
-  const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: '/dev/null' }));
-  const deliveryLogger = logger.child({
-    provider: { type: 'generic', namespace: 'flux-system', name: 'sink' },
-    alert: { namespace: 'flux-system', name: 'all' },
-  });
+  const duties = hubDuties();
+  const provider = { type: 'generic', namespace: 'flux-system', name: 'sink' };
+  const alert = { namespace: 'flux-system', name: 'all' };
   const windowMs = 300_000;
   const windowEnds = new Map();
   let headersSecond = -1;
@@ -136,7 +104,7 @@ async function minimalHubServer() {
   let posted = 0;
 
   const post = (event) => {
-    const delivery = String(++posted);
+    const id = String(++posted);
     const started = Date.now();
     pool.dispatch(
       {
@@ -152,13 +120,7 @@ async function minimalHubServer() {
         onResponseData() {},
         onResponseEnd() {
           const durationMs = Date.now() - started;
-          const labels = { provider_type: 'generic', outcome: 'delivered' };
-          deliveries.inc(labels);
-          duration.observe(labels, durationMs / 1000);
-          deliveryLogger.info(
-            { delivery, state: 'delivered', attempts: 1, durationMs },
-            'notification delivered',
-          );
+          duties.deliveryReported({ id, provider, alert, state: 'delivered', attempts: 1, durationMs });
         },
         onResponseError() {},
       },
@@ -167,7 +129,7 @@ async function minimalHubServer() {
 
   const server = createServer((request, response) => {
     if (request.url === '/metrics') {
-      registry.metrics().then((text) => response.end(text));
+      duties.registry.metrics().then((text) => response.end(text));
       return;
     }
     const chunks = [];
@@ -199,17 +161,7 @@ async function minimalHubServer() {
           '0',
         ];
       }
-      events.inc({ result: 'accepted' });
-      logger.info(
-        {
-          result: 'accepted',
-          path: request.url,
-          object: { kind: object.kind, namespace: object.namespace, name: object.name },
-          deliveries: 1,
-          queued: 1,
-        },
-        'event accepted',
-      );
+      duties.eventAccepted(request.url, event, 1);
       response.writeHead(202, headers).end();
       post(event);
     });
@@ -221,34 +173,12 @@ async function minimalHubServer() {
 }
 
 async function notifluxServer({ posts = true } = {}) {
-  const meta = (name) => ({ name, namespace: 'flux-system' });
   const dispatcher = createDispatcher(
-    {
-      providers: [
-        {
-          apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
-          kind: 'Provider',
-          metadata: meta('sink'),
-          spec: { type: 'generic', address: `http://127.0.0.1:${sinkPort}/hook` },
-        },
-      ],
-      alerts: [
-        {
-          apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
-          kind: 'Alert',
-          metadata: meta('all'),
-          spec: {
-            providerRef: { name: 'sink' },
-            eventSources: [{ kind: 'Kustomization', name: '*', namespace: 'apps' }],
-          },
-        },
-      ],
-      secrets: [],
-    },
+    oneAlertToSink(`http://127.0.0.1:${sinkPort}/hook`),
     posts ? {} : { queue: postlessQueue({ reportDelivered: true }) },
   );
   // Logs at info through the server's default destination, written to nowhere.
-  const logger = pino({ level: 'info' }, bufferedLogDestination({ dest: '/dev/null' }));
+  const logger = quietLogger();
   const server = createEventServer(dispatcher, { port: 0, logger });
   server.httpServer.keepAliveTimeout = 120_000;
   const { url } = await server.listen();
