@@ -7,7 +7,8 @@ import {
   isCommitStatusUpdate,
   normalizeEventMetadata,
 } from '@notiflux/core';
-import { shouldDeliver } from '@notiflux/providers';
+import { type MetadataConflict, shouldDeliver } from '@notiflux/providers';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sampleEvent } from '../support/sample-events.js';
 
@@ -119,6 +120,113 @@ describe('normalizeEventMetadata', () => {
       { key: 'env', sources: ['Alert object .spec.eventMetadata', 'involved object controller metadata'] },
       { key: 'summary', sources: ['involved object annotations', 'Alert object .spec.summary'] },
     ]);
+  });
+});
+
+/**
+ * The merge as first written, plainly (entries, a Set of dropped keys, a Map of writers): the
+ * definition the faster implementation is held to, output, key order and conflicts alike.
+ */
+function referenceNormalize(
+  event: Event,
+  alert: { eventMetadata?: Record<string, string>; summary?: string },
+  sourceMetadata: Record<string, string> | undefined,
+): { event: Event; conflicts: MetadataConflict[] } {
+  const objectPrefix = `${groupOf(event.involvedObject.apiVersion)}/`;
+  const dropped = new Set(
+    [`${objectPrefix}checksum`, `${objectPrefix}digest`].map((key) => key.toLowerCase()),
+  );
+  const annotations: [string, string][] = [];
+  const controller: [string, string][] = [];
+  for (const [key, value] of Object.entries(event.metadata ?? {})) {
+    if (key.startsWith('event.toolkit.fluxcd.io/')) annotations.push([key.slice(24), value]);
+    else if (
+      key.startsWith(objectPrefix) &&
+      !dropped.has(key.toLowerCase()) &&
+      key !== `${objectPrefix}token`
+    ) {
+      controller.push([key.slice(objectPrefix.length), value]);
+    }
+  }
+  const sources: [string, [string, string][]][] = [
+    ['event source metadata', Object.entries(sourceMetadata ?? {})],
+    ['involved object annotations', annotations],
+    ['Alert object .spec.eventMetadata', Object.entries(alert.eventMetadata ?? {})],
+    ['Alert object .spec.summary', alert.summary ? [['summary', alert.summary]] : []],
+    ['involved object controller metadata', controller],
+  ];
+  const merged = new Map<string, string>();
+  const writers = new Map<string, string[]>();
+  for (const [source, entries] of sources) {
+    for (const [key, value] of entries) {
+      merged.set(key, value);
+      writers.set(key, [...(writers.get(key) ?? []), source]);
+    }
+  }
+  const conflicts = [...writers]
+    .filter(([, by]) => by.length > 1)
+    .map(([key, by]) => ({ key, sources: by }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
+  const { metadata: _, ...rest } = event;
+  return { event: merged.size > 0 ? { ...rest, metadata: Object.fromEntries(merged) } : rest, conflicts };
+}
+
+describe('normalizeEventMetadata against its plain definition', () => {
+  const name = fc.oneof(
+    fc.constantFrom(
+      'summary',
+      'env',
+      'revision',
+      'token',
+      'Token',
+      'checksum',
+      'CheckSum',
+      'digest',
+      'DIGEST',
+    ),
+    fc.constantFrom('__proto__', '0', '12', 'chec\u212Asum', 'x/digest', ''),
+    fc.string({ maxLength: 8 }),
+  );
+  const prefix = fc.constantFrom(
+    '',
+    'event.toolkit.fluxcd.io/',
+    'kustomize.toolkit.fluxcd.io/',
+    'Kustomize.toolkit.fluxcd.io/',
+    '/',
+    'helm.toolkit.fluxcd.io/',
+  );
+  const key = fc.tuple(prefix, name).map(([head, tail]) => head + tail);
+  const record = (keys: fc.Arbitrary<string>) =>
+    fc.dictionary(keys, fc.string({ maxLength: 6 }), { maxKeys: 8 });
+  const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+
+  it('gives the same event, key order and conflicts for any metadata', () => {
+    fc.assert(
+      fc.property(
+        maybe(record(key)),
+        maybe(record(name)),
+        maybe(fc.string({ maxLength: 6 })),
+        maybe(record(name)),
+        fc.constantFrom(undefined, 'v1', 'kustomize.toolkit.fluxcd.io/v1', 'helm.toolkit.fluxcd.io/v2'),
+        (metadata, eventMetadata, summary, sourceMetadata, apiVersion) => {
+          const event = withMetadata(metadata, {
+            involvedObject: { ...sampleEvent.involvedObject, apiVersion },
+          });
+          const alert = { ...(eventMetadata ? { eventMetadata } : {}), ...(summary ? { summary } : {}) };
+          const expected = referenceNormalize(event, alert, sourceMetadata);
+          const conflicts: MetadataConflict[] = [];
+          const normalized = normalizeEventMetadata(event, alert, {
+            ...(sourceMetadata ? { sourceMetadata } : {}),
+            onConflict: (found) => conflicts.push(...found),
+          });
+          expect(normalized).toStrictEqual(expected.event);
+          expect(Object.keys(normalized)).toEqual(Object.keys(expected.event));
+          expect(Object.keys(normalized.metadata ?? {})).toEqual(Object.keys(expected.event.metadata ?? {}));
+          expect(conflicts).toEqual(expected.conflicts);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
 

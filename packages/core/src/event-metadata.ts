@@ -1,4 +1,5 @@
 import type { Event } from './event.js';
+import { setEntry } from './record-entry.js';
 
 /** The API group of an `apiVersion`: `kustomize.toolkit.fluxcd.io/v1` → `kustomize.toolkit.fluxcd.io`, `v1` → ``. */
 export function groupOf(apiVersion: string | undefined): string {
@@ -53,53 +54,100 @@ export function normalizeEventMetadata(
   alert: AlertMetadata = {},
   options: NormalizeOptions = {},
 ): Event {
-  const objectPrefix = `${groupOf(event.involvedObject.apiVersion)}/`;
-  const dropped = new Set(
-    [`${objectPrefix}checksum`, `${objectPrefix}digest`].map((key) => key.toLowerCase()),
-  );
-
-  const annotations: [string, string][] = [];
-  const controller: [string, string][] = [];
-  for (const [key, value] of Object.entries(event.metadata ?? {})) {
-    if (key.startsWith(EVENT_METADATA_PREFIX)) {
-      annotations.push([key.slice(EVENT_METADATA_PREFIX.length), value]);
-    } else if (
-      key.startsWith(objectPrefix) &&
-      !dropped.has(key.toLowerCase()) &&
-      key !== `${objectPrefix}token`
-    ) {
-      controller.push([key.slice(objectPrefix.length), value]);
-    }
-  }
-
-  const sources: [string, [string, string][]][] = [
-    ['event source metadata', Object.entries(options.sourceMetadata ?? {})],
-    ['involved object annotations', annotations],
-    ['Alert object .spec.eventMetadata', Object.entries(alert.eventMetadata ?? {})],
-    ['Alert object .spec.summary', alert.summary ? [['summary', alert.summary]] : []],
-    ['involved object controller metadata', controller],
-  ];
-  // A Map, not an object: a key such as `__proto__` stays a key instead of setting a prototype.
-  const merged = new Map<string, string>();
-  const writers = options.onConflict ? new Map<string, string[]>() : undefined;
-  for (const [source, entries] of sources) {
-    for (const [key, value] of entries) {
-      merged.set(key, value);
-      if (!writers) continue;
-      const by = writers.get(key);
-      if (by) by.push(source);
-      else writers.set(key, [source]);
-    }
-  }
-
-  if (writers && options.onConflict) {
-    const conflicts = [...writers]
-      .filter(([, by]) => by.length > 1)
-      .map(([key, by]) => ({ key, sources: by }))
-      .sort((a, b) => (a.key < b.key ? -1 : 1));
+  // It runs for every delivery: entries are written straight into the new record, and who wrote
+  // which key is only worked out when a key was written twice and someone asked.
+  const merged: Record<string, string> = {};
+  let written = 0;
+  let overwritten = false;
+  eachMetadataSource(event, alert, options.sourceMetadata, (key, value) => {
+    if (Object.hasOwn(merged, key)) overwritten = true;
+    else written += 1;
+    setEntry(merged, key, value);
+  });
+  if (overwritten && options.onConflict) {
+    const conflicts = metadataConflicts(event, alert, options.sourceMetadata);
     if (conflicts.length > 0) options.onConflict(conflicts);
   }
-
   const { metadata: _, ...rest } = event;
-  return merged.size > 0 ? { ...rest, metadata: Object.fromEntries(merged) } : rest;
+  return written > 0 ? { ...rest, metadata: merged } : rest;
+}
+
+/** Where metadata comes from, lowest precedence first; the names are those of conflict reports. */
+const metadataSources = [
+  'event source metadata',
+  'involved object annotations',
+  'Alert object .spec.eventMetadata',
+  'Alert object .spec.summary',
+  'involved object controller metadata',
+] as const;
+
+type MetadataSource = (typeof metadataSources)[number];
+
+/**
+ * Calls `visit` with every metadata entry the event's providers receive, unprefixed, source by
+ * source in precedence order (a later write of a key wins): the source's metadata, the object's
+ * annotations, the Alert's `eventMetadata` and `summary`, the controller's own keys.
+ */
+function eachMetadataSource(
+  event: Event,
+  alert: AlertMetadata,
+  sourceMetadata: Record<string, string> | undefined,
+  visit: (key: string, value: string, source: MetadataSource) => void,
+): void {
+  if (sourceMetadata) {
+    for (const key of Object.keys(sourceMetadata))
+      visit(key, sourceMetadata[key] as string, metadataSources[0]);
+  }
+  const metadata = event.metadata;
+  const keys = metadata ? Object.keys(metadata) : [];
+  for (const key of keys) {
+    if (key.startsWith(EVENT_METADATA_PREFIX)) {
+      visit(
+        key.slice(EVENT_METADATA_PREFIX.length),
+        (metadata as Record<string, string>)[key] as string,
+        metadataSources[1],
+      );
+    }
+  }
+  if (alert.eventMetadata) {
+    for (const key of Object.keys(alert.eventMetadata)) {
+      visit(key, alert.eventMetadata[key] as string, metadataSources[2]);
+    }
+  }
+  if (alert.summary) visit('summary', alert.summary, metadataSources[3]);
+  if (keys.length === 0) return;
+  const objectPrefix = `${groupOf(event.involvedObject.apiVersion)}/`;
+  for (const key of keys) {
+    if (!key.startsWith(EVENT_METADATA_PREFIX) && key.startsWith(objectPrefix)) {
+      const name = key.slice(objectPrefix.length);
+      if (isDroppedControllerKey(name)) continue;
+      visit(name, (metadata as Record<string, string>)[key] as string, metadataSources[4]);
+    }
+  }
+}
+
+/** The controller's checksum and digest (in any case) and its exact `token`: never sent. */
+function isDroppedControllerKey(name: string): boolean {
+  if (name === 'token') return true;
+  const lower = name.toLowerCase();
+  return lower === 'checksum' || lower === 'digest';
+}
+
+/** The keys written by more than one source, with those sources in precedence order, by key. */
+function metadataConflicts(
+  event: Event,
+  alert: AlertMetadata,
+  sourceMetadata: Record<string, string> | undefined,
+): MetadataConflict[] {
+  // A Map, not an object: a key such as `__proto__` stays a key instead of setting a prototype.
+  const writers = new Map<string, string[]>();
+  eachMetadataSource(event, alert, sourceMetadata, (key, _value, source) => {
+    const by = writers.get(key);
+    if (by) by.push(source);
+    else writers.set(key, [source]);
+  });
+  return [...writers]
+    .filter(([, by]) => by.length > 1)
+    .map(([key, by]) => ({ key, sources: by }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1));
 }
