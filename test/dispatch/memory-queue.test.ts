@@ -208,6 +208,18 @@ describe('memoryQueue', () => {
     expect(h.reports.map((report) => report.state)).toEqual(['delivered', 'delivered']);
   });
 
+  it('queues at once with enqueueNow, which throws what enqueue rejects with', async () => {
+    const queue = await h.started(memoryQueue());
+    const delivery = h.delivery('hook');
+    queue.enqueueNow([delivery, { ...delivery }]);
+    expect(await queue.counts()).toMatchObject({ waiting: 1 });
+    expect(() => queue.enqueueNow([{ ...delivery, id: '' }])).toThrow(/deliveries\[0\]\.id/);
+    await queue.drain();
+    expect(h.reportOf(delivery.id)).toMatchObject({ state: 'delivered', attempts: 1 });
+    await queue.close();
+    expect(() => queue.enqueueNow([h.delivery('hook')])).toThrow(/closed/);
+  });
+
   it('posts what was queued in the turn that close began in, and waits for it', async () => {
     const queue = await h.started(memoryQueue());
     h.answer('slowish', { delayMs: 100 });

@@ -72,6 +72,21 @@ describe('memoryRateLimitStore', () => {
     await expect(store.take('k', INTERVAL, T0)).rejects.toThrow(/closed/);
   });
 
+  it('answers takeNow at once, with the decisions take would give, sharing its windows', async () => {
+    const store = memoryRateLimitStore();
+    stores.push(store);
+    expect(store.takeNow('k', INTERVAL, T0)).toEqual({ allowed: true, resetAt: T0 + INTERVAL });
+    expect(await store.take('k', INTERVAL, T0 + MINUTE)).toEqual({ allowed: false, resetAt: T0 + INTERVAL });
+    expect(store.takeNow('k', INTERVAL, T0 + 2 * MINUTE)).toEqual({ allowed: false, resetAt: T0 + INTERVAL });
+    expect(store.takeNow('k', INTERVAL, T0 + INTERVAL)).toEqual({
+      allowed: true,
+      resetAt: T0 + 2 * INTERVAL,
+    });
+    expect(() => store.takeNow('k', 0, T0)).toThrow(/intervalMs must be > 0/);
+    await store.close();
+    expect(() => store.takeNow('k', INTERVAL, T0)).toThrow(/closed/);
+  });
+
   it('holds 1,000,000 keys and gives the memory back once the window has passed', async () => {
     const before = heapUsed();
     const store = memoryRateLimitStore();

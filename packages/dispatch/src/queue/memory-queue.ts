@@ -33,6 +33,8 @@ export interface MemoryQueueOptions extends QueueOptions {
 }
 
 export interface MemoryQueue extends DeliveryQueue {
+  /** Always there: this queue keeps its deliveries in this process. */
+  enqueueNow(deliveries: readonly QueuedDelivery[]): void;
   /**
    * Deliveries accepted and not yet delivered, dead or dropped. After `close`, the ones it left
    * unfinished: they are lost with the process (close also logs their number as a warning).
@@ -284,6 +286,22 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
   const closedError = (what: string) =>
     new Error(`memoryQueue is closed: ${what} after close() is refused (nothing was queued)`);
 
+  const enqueueNow = (deliveries: readonly QueuedDelivery[]): void => {
+    if (closing) throw closedError('enqueue()');
+    if (!Array.isArray(deliveries)) throw new TypeError('deliveries must be an array');
+    const copies = deliveries.map(copyOf);
+    for (const delivery of copies) {
+      if (pending.has(delivery.id)) continue;
+      // Queued again after it died: it leaves the dead set and starts afresh.
+      dead.remove(delivery.id);
+      if (delivery.supersede) orders.hold(delivery.supersede.key);
+      const entry: Entry = { delivery, state: 'waiting', attempts: 0 };
+      pending.set(delivery.id, entry);
+      waiting.push(entry);
+    }
+    schedulePump();
+  };
+
   return {
     get unfinished() {
       return pending.size;
@@ -299,20 +317,10 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
       pump();
     },
 
+    enqueueNow,
+
     async enqueue(deliveries: readonly QueuedDelivery[]): Promise<void> {
-      if (closing) throw closedError('enqueue()');
-      if (!Array.isArray(deliveries)) throw new TypeError('deliveries must be an array');
-      const copies = deliveries.map(copyOf);
-      for (const delivery of copies) {
-        if (pending.has(delivery.id)) continue;
-        // Queued again after it died: it leaves the dead set and starts afresh.
-        dead.remove(delivery.id);
-        if (delivery.supersede) orders.hold(delivery.supersede.key);
-        const entry: Entry = { delivery, state: 'waiting', attempts: 0 };
-        pending.set(delivery.id, entry);
-        waiting.push(entry);
-      }
-      schedulePump();
+      enqueueNow(deliveries);
     },
 
     drain(): Promise<void> {

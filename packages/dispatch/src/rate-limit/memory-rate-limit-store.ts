@@ -69,6 +69,8 @@ export interface MemoryRateLimitStore extends RateLimitStore {
   readonly size: number;
   /** Forgets idle buckets as of `nowMs`, as the periodic sweep does; returns how many. */
   sweep(nowMs: number): number;
+  /** Always there: the windows are in this process. */
+  takeNow(key: string, intervalMs: number, nowMs: number): RateLimitDecision;
   peek(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision>;
   close(): Promise<void>;
 }
@@ -134,25 +136,30 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
     timer.unref();
   };
 
+  const takeNow = (key: string, intervalMs: number, nowMs: number): RateLimitDecision => {
+    if (closed) throw new Error('memoryRateLimitStore is closed: take() after close()');
+    if (typeof key !== 'string') throw new TypeError('key must be a string');
+    checkTime(intervalMs, 'intervalMs');
+    if (intervalMs <= 0) throw new TypeError(`intervalMs must be > 0, got ${intervalMs}`);
+    checkTime(nowMs, 'nowMs');
+    if (nextSweepAt === undefined) startSweeping(nowMs, intervalMs);
+    else sweepIfDue(nowMs);
+    let bucket = buckets.get(key);
+    if (bucket === undefined) {
+      bucket = new Bucket(nowMs, intervalMs);
+      buckets.set(key, bucket);
+    }
+    return bucket.take(nowMs);
+  };
+
   return {
     get size() {
       return buckets.size;
     },
     sweep,
+    takeNow,
     async take(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision> {
-      if (closed) throw new Error('memoryRateLimitStore is closed: take() after close()');
-      if (typeof key !== 'string') throw new TypeError('key must be a string');
-      checkTime(intervalMs, 'intervalMs');
-      if (intervalMs <= 0) throw new TypeError(`intervalMs must be > 0, got ${intervalMs}`);
-      checkTime(nowMs, 'nowMs');
-      if (nextSweepAt === undefined) startSweeping(nowMs, intervalMs);
-      else sweepIfDue(nowMs);
-      let bucket = buckets.get(key);
-      if (bucket === undefined) {
-        bucket = new Bucket(nowMs, intervalMs);
-        buckets.set(key, bucket);
-      }
-      return bucket.take(nowMs);
+      return takeNow(key, intervalMs, nowMs);
     },
     async peek(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision> {
       const bucket = buckets.get(key);
