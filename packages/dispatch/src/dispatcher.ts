@@ -2,7 +2,7 @@ import { type Event, NotifierError, type ObjectReference, parseEvent } from '@no
 import { type Configuration, configure, usesMatchLabels } from './configuration.js';
 import { ConnectionPools } from './connection-pools.js';
 import type { DeliveryReport, QueuedDelivery } from './delivery.js';
-import { type DeliveryPlan, type IncomingEvent, planDelivery } from './delivery-plan.js';
+import { type DeliveryPlan, type IncomingEvent, type PlanOptions, planDelivery } from './delivery-plan.js';
 import type {
   AlertExplanation,
   Dispatcher,
@@ -50,12 +50,17 @@ class FluxDispatcher implements Dispatcher {
   private readonly started: Promise<void>;
   private closing: Promise<void> | undefined;
   private queueStarted = false;
+  /** What planning needs when nothing is logged (explanations); with the logger, one per Alert. */
+  private readonly quietPlanOptions: PlanOptions;
+  /** Made once per Alert: its conflict logger is the same for every event. */
+  private readonly planOptions = new Map<CompiledAlert, PlanOptions>();
 
   constructor(
     manifests: Manifests,
     private readonly options: DispatcherOptions,
   ) {
     this.logger = options.logger;
+    this.quietPlanOptions = { noCrossNamespaceRefs: options.noCrossNamespaceRefs === true };
     this.intervalMs = checkInterval(options.rateLimit?.intervalMs);
     const createOptions = options.createOptions ?? {};
     this.notifiers = new Notifiers(
@@ -102,7 +107,6 @@ class FluxDispatcher implements Dispatcher {
       rateLimit = { limit: 1, remaining: 0, resetAt: decision.resetAt };
       if (!decision.allowed) return { status: 'suppressed', key, rateLimit };
     }
-    const withLimit = rateLimit ? { rateLimit } : {};
 
     const labels = this.labelsOf(incoming.event.involvedObject);
     const matched: CompiledAlert[] = [];
@@ -115,7 +119,7 @@ class FluxDispatcher implements Dispatcher {
         { object: shownObject(incoming.event.involvedObject) },
         'discarding event, no alerts found for the involved object',
       );
-      return { status: 'no-match', ...withLimit };
+      return rateLimit ? { status: 'no-match', rateLimit } : { status: 'no-match' };
     }
 
     const plans = matched.map((alert) => this.plan(incoming, alert, true));
@@ -128,7 +132,8 @@ class FluxDispatcher implements Dispatcher {
       if (this.queue.enqueueNow) this.queue.enqueueNow(queued);
       else await this.queue.enqueue(queued);
     }
-    return { status: 'accepted', deliveries: plans.map((plan) => plan.delivery), ...withLimit };
+    const deliveries = plans.map((plan) => plan.delivery);
+    return rateLimit ? { status: 'accepted', deliveries, rateLimit } : { status: 'accepted', deliveries };
   }
 
   async explain(input: Event, options: DispatchOptions = {}): Promise<Explanation> {
@@ -201,19 +206,31 @@ class FluxDispatcher implements Dispatcher {
   }
 
   private plan(incoming: IncomingEvent, alert: CompiledAlert, log: boolean): DeliveryPlan {
-    const logger = this.logger;
-    return planDelivery(incoming, alert, this.configuration.providerOf(alert), {
-      noCrossNamespaceRefs: this.options.noCrossNamespaceRefs === true,
-      ...(log && logger
+    return planDelivery(
+      incoming,
+      alert,
+      this.configuration.providerOf(alert),
+      log ? this.planOptionsOf(alert) : this.quietPlanOptions,
+    );
+  }
+
+  private planOptionsOf(alert: CompiledAlert): PlanOptions {
+    let options = this.planOptions.get(alert);
+    if (options === undefined) {
+      const logger = this.logger;
+      options = logger
         ? {
+            ...this.quietPlanOptions,
             onConflict: (conflicts) =>
               logger.warn(
                 { alert: alert.ref, conflictingKeys: conflicts },
                 'metadata key conflicts detected (please refer to the Alert API docs and Flux RFC 0008 for more information)',
               ),
           }
-        : {}),
-    });
+        : this.quietPlanOptions;
+      this.planOptions.set(alert, options);
+    }
+    return options;
   }
 
   private logOutcomes(incoming: IncomingEvent, plans: DeliveryPlan[]): void {
@@ -297,11 +314,10 @@ function receive(input: Event, options: DispatchOptions): IncomingEvent {
   const event = parseEvent(input);
   const { sourceMetadata } = options;
   if (sourceMetadata !== undefined) checkSourceMetadata(sourceMetadata);
-  return {
-    event,
-    cleaned: cleanEventMetadata(event),
-    ...(sourceMetadata && Object.keys(sourceMetadata).length > 0 ? { sourceMetadata } : {}),
-  };
+  const incoming: IncomingEvent = { event, cleaned: cleanEventMetadata(event) };
+  if (sourceMetadata !== undefined && Object.keys(sourceMetadata).length > 0)
+    incoming.sourceMetadata = sourceMetadata;
+  return incoming;
 }
 
 function checkSourceMetadata(metadata: unknown): void {

@@ -59,8 +59,8 @@ export class Notifiers {
         ),
       );
     }
-    const post = () => notifier.post(event, { signal });
-    return commitStatus === undefined ? post() : commitStatusOfPost.run(commitStatus, post);
+    if (commitStatus === undefined) return notifier.post(event, { signal });
+    return commitStatusOfPost.run(commitStatus, () => notifier.post(event, { signal }));
   }
 
   async close(): Promise<void> {

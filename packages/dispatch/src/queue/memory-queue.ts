@@ -166,6 +166,12 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     return { id, alert, provider, event, ...outcome };
   };
 
+  /** The common outcome, as one literal: the spread of `outcomeOf` would be an object more per delivery. */
+  const deliveredOutcome = (entry: Entry, durationMs: number): DeliveryReport => {
+    const { id, alert, provider, event } = entry.delivery;
+    return { id, alert, provider, event, state: 'delivered', attempts: entry.attempts, durationMs };
+  };
+
   const settleIdle = (): void => {
     if (pending.size > 0 && !stopped) return;
     const waiters = idleWaiters;
@@ -199,52 +205,49 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     }, delayMs);
   };
 
+  // One async frame per attempt (each is a promise and a turn of the microtask queue).
   const attempt = async (entry: Entry, post: QueueWorker['post']): Promise<void> => {
     running += 1;
     try {
-      await attemptOnce(entry, post);
+      entry.state = 'active';
+      entry.attempts += 1;
+      active += 1;
+      const started = clock();
+      let failure: { error: unknown } | undefined;
+      try {
+        await post(entry.delivery, stop.signal);
+      } catch (error) {
+        failure = { error };
+      }
+      const durationMs = Math.max(0, clock() - started);
+      active -= 1;
+      // Aborted by close: neither delivered nor dead, only unfinished (close counted it).
+      if (stop.signal.aborted) return;
+      const { supersede } = entry.delivery;
+      if (failure === undefined) {
+        if (supersede) orders.delivered(supersede.key, supersede.order);
+        finish(entry, deliveredOutcome(entry, durationMs));
+      } else {
+        const delayMs = nextAttemptDelayMs(failure.error, entry.attempts, schedule, random);
+        if (delayMs === undefined) {
+          const error = asNotifierError(failure.error, entry.delivery.provider.type);
+          const outcome = outcomeOf(entry, { state: 'dead', attempts: entry.attempts, error, durationMs });
+          pending.delete(entry.delivery.id);
+          dead.add(entry.delivery, outcome);
+          report(outcome);
+        } else {
+          entry.state = 'delayed';
+          entry.nextAttemptAt = clock() + delayMs;
+          delayed += 1;
+          if (!closing) armTimer(entry, delayMs);
+        }
+      }
+      schedulePump();
+      settleIdle();
     } finally {
       running -= 1;
       if (running === 0) runsSettled?.();
     }
-  };
-
-  const attemptOnce = async (entry: Entry, post: QueueWorker['post']): Promise<void> => {
-    entry.state = 'active';
-    entry.attempts += 1;
-    active += 1;
-    const started = clock();
-    let failure: { error: unknown } | undefined;
-    try {
-      await post(entry.delivery, stop.signal);
-    } catch (error) {
-      failure = { error };
-    }
-    const durationMs = Math.max(0, clock() - started);
-    active -= 1;
-    // Aborted by close: neither delivered nor dead, only unfinished (close counted it).
-    if (stop.signal.aborted) return;
-    const { supersede } = entry.delivery;
-    if (failure === undefined) {
-      if (supersede) orders.delivered(supersede.key, supersede.order);
-      finish(entry, outcomeOf(entry, { state: 'delivered', attempts: entry.attempts, durationMs }));
-    } else {
-      const delayMs = nextAttemptDelayMs(failure.error, entry.attempts, schedule, random);
-      if (delayMs === undefined) {
-        const error = asNotifierError(failure.error, entry.delivery.provider.type);
-        const outcome = outcomeOf(entry, { state: 'dead', attempts: entry.attempts, error, durationMs });
-        pending.delete(entry.delivery.id);
-        dead.add(entry.delivery, outcome);
-        report(outcome);
-      } else {
-        entry.state = 'delayed';
-        entry.nextAttemptAt = clock() + delayMs;
-        delayed += 1;
-        if (!closing) armTimer(entry, delayMs);
-      }
-    }
-    schedulePump();
-    settleIdle();
   };
 
   const pump = (): void => {
