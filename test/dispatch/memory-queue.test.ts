@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { QueuedDelivery } from '@notiflux/dispatch';
 import { DEFAULT_SCHEDULE, memoryQueue } from '@notiflux/dispatch';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -218,6 +220,29 @@ describe('memoryQueue', () => {
     expect(h.reportOf(delivery.id)).toMatchObject({ state: 'delivered', attempts: 1 });
     await queue.close();
     expect(() => queue.enqueueNow([h.delivery('hook')])).toThrow(/closed/);
+  });
+
+  it('keeps no delivery alive once it is final', async () => {
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const queue = memoryQueue();
+    const posted: WeakRef<object>[] = [];
+    await queue.start({
+      post: async (delivery) => void posted.push(new WeakRef(delivery.event)),
+      report: () => undefined,
+    });
+    for (let batch = 0; batch < 30; batch += 1) {
+      queue.enqueueNow(Array.from({ length: 100 }, () => h.delivery('hook')));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await queue.drain();
+    expect(posted).toHaveLength(3_000);
+    // A WeakRef holds its target until the end of the turn that made it.
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    collectGarbage();
+    expect(posted.filter((reference) => reference.deref() !== undefined).length).toBeLessThan(10);
+    await queue.close();
   });
 
   it('posts what was queued in the turn that close began in, and waits for it', async () => {

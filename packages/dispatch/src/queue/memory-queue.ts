@@ -130,8 +130,11 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
   const logger = options.logger;
 
   const pending = new Map<string, Entry>();
-  // Waiting entries in arrival order; `head` skips the ones taken, compacted now and then.
-  let waiting: Entry[] = [];
+  // Waiting entries in arrival order; `head` skips the ones taken, compacted now and then. A
+  // taken slot is cleared at once: until the next compaction it would otherwise keep a finished
+  // delivery (its event and all) alive for a thousand more, long enough for the garbage
+  // collector to move each one to the old generation.
+  let waiting: (Entry | undefined)[] = [];
   let head = 0;
   let active = 0;
   let delayed = 0;
@@ -254,7 +257,8 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     if (worker === undefined || closing) return;
     const { post } = worker;
     while (active < concurrency && head < waiting.length) {
-      const entry = waiting[head]!;
+      const entry = waiting[head] as Entry;
+      waiting[head] = undefined;
       head += 1;
       // Checked right before each attempt: a newer status may have gone out since the last one.
       const { supersede } = entry.delivery;
