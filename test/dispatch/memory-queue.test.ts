@@ -245,6 +245,41 @@ describe('memoryQueue', () => {
     await queue.close();
   });
 
+  it('while posts are in flight, starts what became ready at the next millisecond tick, together', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+    try {
+      const queue = memoryQueue();
+      const posted: string[] = [];
+      const held: (() => void)[] = [];
+      await queue.start({
+        post: (delivery) => {
+          posted.push(delivery.id);
+          return new Promise<void>((resolve) => held.push(resolve));
+        },
+        report: () => undefined,
+      });
+      const [first, second, third] = [h.delivery('hook'), h.delivery('hook'), h.delivery('hook')];
+      // None in flight: the end of this turn (an immediate).
+      queue.enqueueNow([first]);
+      vi.advanceTimersToNextTimer();
+      expect(posted).toEqual([first.id]);
+      // One in flight: neither a later turn nor the one after starts them; the tick does, both at once.
+      queue.enqueueNow([second]);
+      vi.advanceTimersByTime(0);
+      queue.enqueueNow([third]);
+      vi.advanceTimersByTime(0);
+      expect(posted).toEqual([first.id]);
+      vi.advanceTimersByTime(1);
+      expect(posted).toEqual([first.id, second.id, third.id]);
+      for (const release of held) release();
+      const closed = queue.close();
+      await vi.runAllTimersAsync();
+      await closed;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('posts what was queued in the turn that close began in, and waits for it', async () => {
     const queue = await h.started(memoryQueue());
     h.answer('slowish', { delayMs: 100 });

@@ -49,6 +49,8 @@ export interface MemoryQueue extends DeliveryQueue {
 
 export const DEFAULT_CONCURRENCY = 32;
 export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
+/** While posts are in flight, how often the deliveries that became ready start, in ms. */
+const PUMP_TICK_MS = 1;
 /** setTimeout's longest delay; longer waits (a huge Retry-After) are made of several. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -275,19 +277,27 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     settleIdle();
   };
 
-  // Posts start from one immediate at the end of the event loop's turn, all that became ready in
-  // it together: the deliveries of the turn's events, and the next waiting ones once posts end.
-  // Their requests then go out back to back and reach a busy receiver in one wake-up rather than
-  // one each; a post waits at most for the rest of its turn.
+  // Posts start in bursts, all that became ready together, so that their requests go out back to
+  // back and a busy receiver wakes once for the burst rather than once per post. With no post in
+  // flight, the burst starts at the end of the event loop's turn (one immediate): the deliveries of
+  // the turn's events. With posts in flight (a busy hub), at the next tick of PUMP_TICK_MS (one
+  // timer): the deliveries of every turn in between, and those whose posts ended. A busy hub turns
+  // its loop several times a millisecond; bursts per tick rather than per turn halve the wake-ups
+  // of the receiver on the event server benchmark. A post waits at most about a tick.
   let pumpScheduled = false;
+  let pumpTimer: NodeJS.Timeout | undefined;
+  let pumpImmediate: NodeJS.Immediate | undefined;
   const scheduledPump = (): void => {
     pumpScheduled = false;
+    pumpTimer = undefined;
+    pumpImmediate = undefined;
     pump();
   };
   const schedulePump = (): void => {
     if (pumpScheduled || worker === undefined) return;
     pumpScheduled = true;
-    setImmediate(scheduledPump);
+    if (active > 0) pumpTimer = setTimeout(scheduledPump, PUMP_TICK_MS);
+    else pumpImmediate = setImmediate(scheduledPump);
   };
 
   const closedError = (what: string) =>
@@ -375,7 +385,11 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
       }
       // What was queued before close starts now, as it would have at the end of this turn:
       // close then waits for it like any post in flight.
-      if (pumpScheduled) scheduledPump();
+      if (pumpScheduled) {
+        clearTimeout(pumpTimer);
+        if (pumpImmediate !== undefined) clearImmediate(pumpImmediate);
+        scheduledPump();
+      }
       closing = true;
       for (const entry of pending.values()) {
         if (entry.timer !== undefined) timers.clearTimeout(entry.timer);
