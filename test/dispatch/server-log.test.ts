@@ -4,6 +4,7 @@ import { type DeliveryReport, logDelivery } from '@notiflux/dispatch';
 import { NotifierError } from '@notiflux/providers';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
+import { logEvent } from '../../packages/dispatch/src/server/server-log.js';
 import { logSink } from './event-server-harness.js';
 
 const event = {
@@ -124,5 +125,107 @@ describe('logDelivery', () => {
     logger.level = 'info';
     logDelivery(logger, report('after'));
     expect(sink.lines().map((line) => line.delivery)).toEqual(['before', 'dead-while-quiet', 'after']);
+  });
+});
+
+describe('logEvent', () => {
+  const input = {
+    involvedObject: { kind: 'Kustomization', namespace: 'apps', name: 'webapp' },
+    metadata: { token: 's3cr3t' },
+  };
+
+  it('starts each line with its result and path, with a pino child made once per pair', () => {
+    const sink = logSink();
+    const logger = pino({ level: 'info', base: undefined, timestamp: false }, sink);
+    const child = vi.spyOn(logger, 'child');
+    logEvent(logger, { result: 'accepted', path: '/prod', input, deliveries: 1, queued: 1 });
+    logEvent(logger, { result: 'accepted', path: '/prod', input, deliveries: 2, queued: 1 });
+    logEvent(logger, { result: 'suppressed', path: '/prod', input });
+    logEvent(logger, { result: 'accepted', path: '/staging', input, deliveries: 1, queued: 1 });
+    expect(child).toHaveBeenCalledTimes(3);
+    const object = { kind: 'Kustomization', namespace: 'apps', name: 'webapp' };
+    expect(sink.text.map((line) => Object.keys(JSON.parse(line)))[0]).toEqual([
+      'level',
+      'result',
+      'path',
+      'object',
+      'deliveries',
+      'queued',
+      'msg',
+    ]);
+    expect(sink.lines()).toEqual([
+      {
+        level: 30,
+        result: 'accepted',
+        path: '/prod',
+        object,
+        deliveries: 1,
+        queued: 1,
+        msg: 'event accepted',
+      },
+      {
+        level: 30,
+        result: 'accepted',
+        path: '/prod',
+        object,
+        deliveries: 2,
+        queued: 1,
+        msg: 'event accepted',
+      },
+      { level: 30, result: 'suppressed', path: '/prod', object, msg: 'duplicate event suppressed' },
+      {
+        level: 30,
+        result: 'accepted',
+        path: '/staging',
+        object,
+        deliveries: 1,
+        queued: 1,
+        msg: 'event accepted',
+      },
+    ]);
+  });
+
+  it('stops making children past 1,024 paths, and the lines still carry result and path', () => {
+    const sink = logSink();
+    const logger = pino({ level: 'info', base: undefined, timestamp: false }, sink);
+    const child = vi.spyOn(logger, 'child');
+    for (let index = 0; index < 1_100; index += 1)
+      logEvent(logger, { result: 'invalid', path: `/p${index}` });
+    expect(child).toHaveBeenCalledTimes(1_024);
+    expect(sink.lines().at(-1)).toEqual({
+      level: 40,
+      result: 'invalid',
+      path: '/p1099',
+      msg: 'event refused as invalid',
+    });
+  });
+
+  it("gives a logger without child the same fields, and follows the parent's level", () => {
+    const lines: [string, object][] = [];
+    const logger = {
+      debug: (object: object) => lines.push(['debug', object]),
+      info: (object: object) => lines.push(['info', object]),
+      warn: (object: object) => lines.push(['warn', object]),
+      error: (object: object) => lines.push(['error', object]),
+    };
+    logEvent(logger, { result: 'failed', path: '/', input, error: new Error('boom') });
+    expect(lines).toEqual([
+      [
+        'error',
+        {
+          result: 'failed',
+          path: '/',
+          object: { kind: 'Kustomization', namespace: 'apps', name: 'webapp' },
+          error: { name: 'Error', message: 'boom' },
+        },
+      ],
+    ]);
+    const sink = logSink();
+    const quiet = pino({ level: 'info' }, sink);
+    logEvent(quiet, { result: 'accepted', path: '/', input, deliveries: 1, queued: 1 });
+    quiet.level = 'warn';
+    logEvent(quiet, { result: 'accepted', path: '/', input, deliveries: 1, queued: 1 });
+    logEvent(quiet, { result: 'invalid', path: '/', input });
+    expect(sink.lines().map((line) => line.result)).toEqual(['accepted', 'invalid']);
   });
 });
