@@ -107,6 +107,9 @@ describe('the event endpoint', () => {
     const { url } = await start(dispatcher);
     expect((await post(url, eventJson())).status).toBe(202);
     expect(metricValue(await metrics(url), 'notiflux_events_received_total', { result: 'no_match' })).toBe(1);
+    // The counters keep their totals from one scrape to the next.
+    expect((await post(url, eventJson('another'))).status).toBe(202);
+    expect(metricValue(await metrics(url), 'notiflux_events_received_total', { result: 'no_match' })).toBe(2);
   });
 
   it('refuses invalid JSON and invalid events with 400 and a JSON error naming the field', async () => {

@@ -30,17 +30,32 @@ export function createServerMetrics(
   const registers = [registry];
   if (options.processMetrics === true) collectDefaultMetrics({ register: registry, prefix: 'notiflux_' });
 
-  const events = new Counter({
+  // The two counters count in plain numbers and hand prom-client the sums when a scrape reads them
+  // (their collect): prom-client's inc checks and hashes its labels on every call, a share of
+  // each event's cost on a busy hub, where a scrape adds one sum per label set.
+  const eventCounts = new Map<EventResult, number>();
+  const deliveryCounts = new Map<string, Map<DeliveryReport['state'], number>>();
+  new Counter({
     name: 'notiflux_events_received_total',
     help: 'Event requests received, by result',
     labelNames: ['result'],
     registers,
+    collect() {
+      for (const [result, count] of eventCounts) this.inc({ result }, count);
+      eventCounts.clear();
+    },
   });
-  const deliveries = new Counter({
+  new Counter({
     name: 'notiflux_deliveries_total',
     help: 'Final delivery outcomes, by provider type and outcome (delivered, dead, dropped)',
     labelNames: ['provider_type', 'outcome'],
     registers,
+    collect() {
+      for (const [type, byOutcome] of deliveryCounts) {
+        for (const [outcome, count] of byOutcome) this.inc({ provider_type: type, outcome }, count);
+      }
+      deliveryCounts.clear();
+    },
   });
   const duration = new Histogram({
     name: 'notiflux_delivery_duration_seconds',
@@ -82,12 +97,19 @@ export function createServerMetrics(
 
   return {
     eventReceived(result) {
-      events.inc({ result });
+      eventCounts.set(result, (eventCounts.get(result) ?? 0) + 1);
     },
     deliveryReported(report) {
-      const labels = { provider_type: report.provider.type, outcome: report.state };
-      deliveries.inc(labels);
-      if (report.durationMs !== undefined) duration.observe(labels, report.durationMs / 1000);
+      const { type } = report.provider;
+      let byOutcome = deliveryCounts.get(type);
+      if (byOutcome === undefined) {
+        byOutcome = new Map();
+        deliveryCounts.set(type, byOutcome);
+      }
+      byOutcome.set(report.state, (byOutcome.get(report.state) ?? 0) + 1);
+      if (report.durationMs !== undefined) {
+        duration.observe({ provider_type: type, outcome: report.state }, report.durationMs / 1000);
+      }
     },
   };
 }
