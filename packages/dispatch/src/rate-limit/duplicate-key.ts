@@ -17,13 +17,31 @@ export function duplicateKey(event: Event, sourceMetadata?: Record<string, strin
   // Joined as it goes (one string, no array of parts): this runs for every event.
   let text = `event/name=${object.name}/namespace=${object.namespace ?? ''}/kind=${object.kind}/message=${event.message}`;
   const metadata = event.metadata ?? {};
-  const prefix = objectGroupPrefix(event);
-  for (const key of controllerKeys) {
-    const value = metadata[`${prefix}${key}`];
-    if (value !== undefined && Object.hasOwn(metadata, `${prefix}${key}`)) text += `/${key}=${value}`;
+  const prefixed = prefixedControllerKeys(objectGroupPrefix(event));
+  for (let index = 0; index < controllerKeys.length; index++) {
+    const name = prefixed[index] as string;
+    const value = metadata[name];
+    if (value !== undefined && Object.hasOwn(metadata, name)) text += `/${controllerKeys[index]}=${value}`;
   }
   if (sourceMetadata !== undefined) {
     for (const key of Object.keys(sourceMetadata).sort()) text += `/source.${key}=${sourceMetadata[key]}`;
   }
   return sha256Hex(text);
+}
+
+/** API groups are few; past this many, the keys are made for each event. */
+const PREFIXES_HELD = 256;
+const controllerKeysByPrefix = new Map<string, readonly string[]>();
+
+/**
+ * The controller's keys with the object's group prefix, made once per group: the same few
+ * strings event after event, rather than three new ones to join and look up each time.
+ */
+function prefixedControllerKeys(prefix: string): readonly string[] {
+  let keys = controllerKeysByPrefix.get(prefix);
+  if (keys === undefined) {
+    keys = controllerKeys.map((key) => `${prefix}${key}`);
+    if (controllerKeysByPrefix.size < PREFIXES_HELD) controllerKeysByPrefix.set(prefix, keys);
+  }
+  return keys;
 }
