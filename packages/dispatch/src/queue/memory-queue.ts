@@ -310,7 +310,7 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     for (const delivery of copies) {
       if (pending.has(delivery.id)) continue;
       // Queued again after it died: it leaves the dead set and starts afresh.
-      dead.remove(delivery.id);
+      if (dead.size > 0) dead.remove(delivery.id);
       if (delivery.supersede) orders.hold(delivery.supersede.key);
       const entry: Entry = { delivery, state: 'waiting', attempts: 0 };
       pending.set(delivery.id, entry);

@@ -33,6 +33,10 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
+    // Once the body is whole the listeners are left in place (removing four on every request is
+    // a cost with no use): the request emits nothing more that matters, and a late 'close' or
+    // 'error' finds the promise settled.
+    let settled = false;
     const cleanup = () => {
       request.off('data', onData);
       request.off('end', onEnd);
@@ -42,6 +46,7 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     const onData = (chunk: Buffer) => {
       total += chunk.byteLength;
       if (total > limit) {
+        settled = true;
         chunks.length = 0;
         cleanup();
         // Stop pulling from the socket: what follows is discarded once the 413 is out.
@@ -52,10 +57,12 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       chunks.push(chunk);
     };
     const onEnd = () => {
-      cleanup();
+      settled = true;
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
     };
     const onFailure = () => {
+      if (settled) return;
+      settled = true;
       cleanup();
       reject(new BodyIncompleteError());
     };
