@@ -280,6 +280,46 @@ describe('memoryQueue', () => {
     }
   });
 
+  it('starts a burst at the end of the turn, without the tick, once it can fill every free slot', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+    try {
+      const queue = memoryQueue({ concurrency: 4 });
+      const posted: string[] = [];
+      const held: (() => void)[] = [];
+      await queue.start({
+        post: (delivery) => {
+          posted.push(delivery.id);
+          return new Promise<void>((resolve) => held.push(resolve));
+        },
+        report: () => undefined,
+      });
+      const [a, b, c, d, e] = [1, 2, 3, 4, 5].map(() => h.delivery('hook')) as QueuedDelivery[];
+      queue.enqueueNow([a as QueuedDelivery]);
+      vi.advanceTimersToNextTimer();
+      // One in flight, three slots free: one waiting delivery waits for the tick...
+      queue.enqueueNow([b as QueuedDelivery]);
+      vi.advanceTimersByTime(0);
+      expect(posted).toHaveLength(1);
+      // ...three fill them, and go at the end of the turn.
+      queue.enqueueNow([c as QueuedDelivery, d as QueuedDelivery]);
+      vi.advanceTimersByTime(0);
+      expect(posted).toEqual([a, b, c, d].map((delivery) => delivery?.id));
+      // All slots taken: the next waits for one to free.
+      queue.enqueueNow([e as QueuedDelivery]);
+      vi.advanceTimersByTime(5);
+      expect(posted).toHaveLength(4);
+      for (const release of held.splice(0)) release();
+      await vi.runAllTimersAsync();
+      expect(posted).toHaveLength(5);
+      for (const release of held) release();
+      const closed = queue.close();
+      await vi.runAllTimersAsync();
+      await closed;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('posts what was queued in the turn that close began in, and waits for it', async () => {
     const queue = await h.started(memoryQueue());
     h.answer('slowish', { delayMs: 100 });
