@@ -5,14 +5,27 @@ import { deliveryId } from './delivery-id.js';
 import { commitStatusIdFor } from './delivery-rules/commit-status-id.js';
 import { providerRule } from './delivery-rules/provider-rules.js';
 import type { CompiledAlert } from './matching/compiled-alert.js';
+import { cleanEventMetadata, mergeReadsCleanedForm } from './metadata/clean-metadata.js';
 
-/** One event as it arrived: validated, with its cleaned form and where it came from. */
-export interface IncomingEvent {
-  /** As received (validated), for the delivery ids. */
-  event: Event;
-  /** Metadata cleaned on receipt, prefixes kept. */
-  cleaned: Event;
-  sourceMetadata?: Record<string, string>;
+/** One event as it arrived: validated, where it came from, and its cleaned form when it is asked for. */
+export class IncomingEvent {
+  private cleanedForm: Event | undefined;
+
+  constructor(
+    /** As received (validated): the delivery ids, the matching and most of the rest read it. */
+    readonly event: Event,
+    readonly sourceMetadata: Record<string, string> | undefined,
+  ) {}
+
+  /**
+   * Metadata cleaned as notification-controller cleans it on receipt (prefixes kept), made on
+   * first use: only the category rules of non-generic Providers, and the merge in one odd case
+   * (`mergeReadsCleanedForm`), read it.
+   */
+  get cleaned(): Event {
+    this.cleanedForm ??= cleanEventMetadata(this.event);
+    return this.cleanedForm;
+  }
 }
 
 export interface PlanOptions {
@@ -30,8 +43,8 @@ export interface DeliveryPlan {
 
 /**
  * The delivery of one matched Alert, in upstream's order: the cross-namespace rule, the
- * Provider's category rules on the cleaned event, the Alert's metadata merge, then the commit
- * status id for commit-status types.
+ * Provider's category rules on the cleaned event, the Alert's metadata merge (of the cleaned
+ * event, as upstream merges it), then the commit status id for commit-status types.
  */
 export function planDelivery(
   incoming: IncomingEvent,
@@ -39,7 +52,7 @@ export function planDelivery(
   configured: ConfiguredProvider,
   options: PlanOptions,
 ): DeliveryPlan {
-  const { event, cleaned, sourceMetadata } = incoming;
+  const { event, sourceMetadata } = incoming;
   const provider = configured.ref;
   const base = {
     id: deliveryId(event, sourceMetadata, alert.ref, provider),
@@ -54,7 +67,7 @@ export function planDelivery(
       problem: `Alert ${alert.ref.namespace}/${alert.ref.name} can't process event from ${object.kind}/${objectNamespace}/${object.name}: cross-namespace references are blocked`,
     };
   }
-  const rule = providerRule(provider.type, configured.suspended, cleaned);
+  const rule = providerRule(provider.type, configured.suspended, incoming);
   if (rule.state !== 'queued') return { delivery: { ...base, ...rule } };
 
   // Built field by field: this runs for every delivery, and spreads of optional parts allocate.
@@ -65,7 +78,10 @@ export function planDelivery(
   const normalizeOptions: Parameters<typeof normalizeEventMetadata>[2] = {};
   if (sourceMetadata) normalizeOptions.sourceMetadata = sourceMetadata;
   if (options.onConflict) normalizeOptions.onConflict = options.onConflict;
-  const merged = normalizeEventMetadata(cleaned, alertMetadata, normalizeOptions);
+  // The merge reads only keys cleaning keeps, in the same order: the event as received gives the
+  // same result without the cleaned copy, but for the one case where it would not.
+  const mergedFrom = mergeReadsCleanedForm(event) ? incoming.cleaned : event;
+  const merged = normalizeEventMetadata(mergedFrom, alertMetadata, normalizeOptions);
   if (!configured.setsCommitStatus) {
     return {
       delivery: { id: base.id, alert: base.alert, provider, state: 'queued', event: merged },

@@ -2,7 +2,7 @@ import { type Event, NotifierError, type ObjectReference, parseEvent } from '@no
 import { type Configuration, configure, usesMatchLabels } from './configuration.js';
 import { ConnectionPools } from './connection-pools.js';
 import type { DeliveryReport, QueuedDelivery } from './delivery.js';
-import { type DeliveryPlan, type IncomingEvent, type PlanOptions, planDelivery } from './delivery-plan.js';
+import { type DeliveryPlan, IncomingEvent, type PlanOptions, planDelivery } from './delivery-plan.js';
 import type {
   AlertExplanation,
   Dispatcher,
@@ -16,7 +16,6 @@ import type {
 import type { Manifests } from './manifests/types.js';
 import type { CompiledAlert } from './matching/compiled-alert.js';
 import { alertTakes, type LabelsOutcome, matchAlert, type ObjectLabels } from './matching/match-alert.js';
-import { cleanEventMetadata } from './metadata/clean-metadata.js';
 import { Notifiers } from './notifiers.js';
 import type { DeliveryQueue } from './queue/delivery-queue.js';
 import { DEFAULT_CLOSE_TIMEOUT_MS, memoryQueue } from './queue/memory-queue.js';
@@ -97,7 +96,7 @@ class FluxDispatcher implements Dispatcher {
 
   async dispatch(input: Event, options: DispatchOptions = {}): Promise<DispatchResult> {
     const incoming = receive(input, options);
-    const key = duplicateKey(incoming.cleaned, incoming.sourceMetadata);
+    const key = duplicateKey(incoming.event, incoming.sourceMetadata);
     let rateLimit: RateLimitInfo | undefined;
     if (this.intervalMs > 0) {
       // A store in this process answers at once: no turn of the microtask queue per event.
@@ -138,7 +137,7 @@ class FluxDispatcher implements Dispatcher {
 
   async explain(input: Event, options: DispatchOptions = {}): Promise<Explanation> {
     const incoming = receive(input, options);
-    const key = duplicateKey(incoming.cleaned, incoming.sourceMetadata);
+    const key = duplicateKey(incoming.event, incoming.sourceMetadata);
     const duplicate =
       this.intervalMs > 0 && this.store.peek
         ? !(await this.store.peek(key, this.intervalMs, this.clock())).allowed
@@ -309,15 +308,13 @@ class FluxDispatcher implements Dispatcher {
   }
 }
 
-/** Validates the event (nothing else happens to an invalid one) and cleans its metadata. */
+/** Validates the event: nothing else happens to an invalid one. */
 function receive(input: Event, options: DispatchOptions): IncomingEvent {
   const event = parseEvent(input);
   const { sourceMetadata } = options;
   if (sourceMetadata !== undefined) checkSourceMetadata(sourceMetadata);
-  const incoming: IncomingEvent = { event, cleaned: cleanEventMetadata(event) };
-  if (sourceMetadata !== undefined && Object.keys(sourceMetadata).length > 0)
-    incoming.sourceMetadata = sourceMetadata;
-  return incoming;
+  const hasSourceMetadata = sourceMetadata !== undefined && Object.keys(sourceMetadata).length > 0;
+  return new IncomingEvent(event, hasSourceMetadata ? sourceMetadata : undefined);
 }
 
 function checkSourceMetadata(metadata: unknown): void {

@@ -17,11 +17,17 @@ export type ProviderRuleOutcome =
  * skip commit-status updates; commit-status types need an update, a commit key or an error;
  * change-request types need a change-request key; generic types take everything.
  */
-export function providerRule(type: string, suspended: boolean, event: Event): ProviderRuleOutcome {
+export function providerRule(
+  type: string,
+  suspended: boolean,
+  incoming: { readonly cleaned: Event },
+): ProviderRuleOutcome {
   if (suspended) return { state: 'skipped', reason: 'provider-suspended' };
-  switch (providerCategoryOf(type)) {
-    case 'generic':
-      return { state: 'queued' };
+  const category = providerCategoryOf(type);
+  // Generic types take everything: the cleaned event is not even made for them.
+  if (category === 'generic') return { state: 'queued' };
+  const event = incoming.cleaned;
+  switch (category) {
     case 'alerting':
       return isCommitStatusUpdate(event)
         ? { state: 'skipped', reason: 'commit-status-update' }

@@ -27,3 +27,14 @@ export function cleanEventMetadata(event: Event): Event {
   }
   return { ...event, metadata };
 }
+
+/**
+ * Whether merging the metadata of the event as received could differ from merging its cleaned
+ * form. The merge reads annotation keys and the controller's keys and drops the controller's
+ * `checksum` and `digest` (any case) and `token` itself, so cleaning only matters where it drops
+ * an annotation key: where the group prefix, ignoring case, begins with the annotation prefix
+ * (an object of the group `event.toolkit.fluxcd.io`, say), whose `checksum` is also an annotation.
+ */
+export function mergeReadsCleanedForm(event: Pick<Event, 'involvedObject'>): boolean {
+  return objectGroupPrefix(event).toLowerCase().startsWith(EVENT_METADATA_PREFIX);
+}

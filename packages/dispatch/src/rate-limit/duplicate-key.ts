@@ -6,9 +6,9 @@ import { sha256Hex } from '../sha256-hex.js';
 const controllerKeys = ['originRevision', 'revision', 'token'] as const;
 
 /**
- * The duplicate-suppression key of an event whose metadata was cleaned (the controller's `token`
- * still in it): object, message, and the controller's `originRevision`, `revision` and `token`
- * when present, joined and hashed as notification-controller does. Severity, reason and
+ * The duplicate-suppression key of an event, as received or with its metadata cleaned (which
+ * keeps every key read here): object, message, and the controller's `originRevision`, `revision`
+ * and `token` when present, joined and hashed as notification-controller does. Severity, reason and
  * timestamp are not part of it. `sourceMetadata` (sorted, after everything upstream uses) keeps
  * the same event from two clusters apart; without it the key is upstream's.
  */
