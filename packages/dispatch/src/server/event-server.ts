@@ -244,7 +244,9 @@ export function createEventServer(dispatcher: Dispatcher, options: EventServerOp
 
     let input: unknown;
     try {
-      input = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+      // A signed source's body comes as a Uint8Array: viewed as a Buffer to be decoded.
+      const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+      input = JSON.parse(bytes.toString('utf8'));
     } catch {
       // The parser's message quotes the body, which may hold a token: it is not repeated.
       refuse(response, path, 'invalid', 400, 'request body is not valid JSON');
