@@ -30,6 +30,27 @@ function manualTimers() {
   };
 }
 
+/** Starts `queue` with a worker whose posts wait until released: the ids posted, and the releases. */
+async function holdingQueue(queue: ReturnType<typeof memoryQueue>) {
+  const posted: string[] = [];
+  const held: (() => void)[] = [];
+  await queue.start({
+    post: (delivery) => {
+      posted.push(delivery.id);
+      return new Promise<void>((resolve) => held.push(resolve));
+    },
+    report: () => undefined,
+  });
+  /** Releases every post, closes the queue and waits for it (under fake timers). */
+  const finish = async () => {
+    for (const release of held) release();
+    const closed = queue.close();
+    await vi.runAllTimersAsync();
+    await closed;
+  };
+  return { queue, posted, held, finish };
+}
+
 describe('memoryQueue', () => {
   let h: QueueHarness;
   beforeEach(async () => {
@@ -245,19 +266,16 @@ describe('memoryQueue', () => {
     await queue.close();
   });
 
-  it('while posts are in flight, starts what became ready at the next millisecond tick, together', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
-    try {
-      const queue = memoryQueue();
-      const posted: string[] = [];
-      const held: (() => void)[] = [];
-      await queue.start({
-        post: (delivery) => {
-          posted.push(delivery.id);
-          return new Promise<void>((resolve) => held.push(resolve));
-        },
-        report: () => undefined,
-      });
+  describe('under fake timers', () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('while posts are in flight, starts what became ready at the next millisecond tick, together', async () => {
+      const { queue, posted, finish } = await holdingQueue(memoryQueue());
       const [first, second, third] = [h.delivery('hook'), h.delivery('hook'), h.delivery('hook')];
       // None in flight: the end of this turn (an immediate).
       queue.enqueueNow([first]);
@@ -271,53 +289,37 @@ describe('memoryQueue', () => {
       expect(posted).toEqual([first.id]);
       vi.advanceTimersByTime(1);
       expect(posted).toEqual([first.id, second.id, third.id]);
-      for (const release of held) release();
-      const closed = queue.close();
-      await vi.runAllTimersAsync();
-      await closed;
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+      await finish();
+    });
 
-  it('starts a burst at the end of the turn, without the tick, once it can fill every free slot', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate'] });
-    try {
-      const queue = memoryQueue({ concurrency: 4 });
-      const posted: string[] = [];
-      const held: (() => void)[] = [];
-      await queue.start({
-        post: (delivery) => {
-          posted.push(delivery.id);
-          return new Promise<void>((resolve) => held.push(resolve));
-        },
-        report: () => undefined,
-      });
-      const [a, b, c, d, e] = [1, 2, 3, 4, 5].map(() => h.delivery('hook')) as QueuedDelivery[];
-      queue.enqueueNow([a as QueuedDelivery]);
+    it('starts a burst at the end of the turn, without the tick, once it can fill every free slot', async () => {
+      const { queue, posted, held, finish } = await holdingQueue(memoryQueue({ concurrency: 4 }));
+      const [a, b, c, d, e] = [
+        h.delivery('a'),
+        h.delivery('b'),
+        h.delivery('c'),
+        h.delivery('d'),
+        h.delivery('e'),
+      ];
+      queue.enqueueNow([a]);
       vi.advanceTimersToNextTimer();
       // One in flight, three slots free: one waiting delivery waits for the tick...
-      queue.enqueueNow([b as QueuedDelivery]);
+      queue.enqueueNow([b]);
       vi.advanceTimersByTime(0);
       expect(posted).toHaveLength(1);
       // ...three fill them, and go at the end of the turn.
-      queue.enqueueNow([c as QueuedDelivery, d as QueuedDelivery]);
+      queue.enqueueNow([c, d]);
       vi.advanceTimersByTime(0);
-      expect(posted).toEqual([a, b, c, d].map((delivery) => delivery?.id));
+      expect(posted).toEqual([a.id, b.id, c.id, d.id]);
       // All slots taken: the next waits for one to free.
-      queue.enqueueNow([e as QueuedDelivery]);
+      queue.enqueueNow([e]);
       vi.advanceTimersByTime(5);
       expect(posted).toHaveLength(4);
       for (const release of held.splice(0)) release();
       await vi.runAllTimersAsync();
       expect(posted).toHaveLength(5);
-      for (const release of held) release();
-      const closed = queue.close();
-      await vi.runAllTimersAsync();
-      await closed;
-    } finally {
-      vi.useRealTimers();
-    }
+      await finish();
+    });
   });
 
   it('posts what was queued in the turn that close began in, and waits for it', async () => {

@@ -86,19 +86,14 @@ const boundLoggers = new WeakMap<Logger, Map<string, Logger>>();
  * fields on every line.
  */
 function boundDeliveryLogger(logger: Logger, report: DeliveryReport): Logger | undefined {
-  const parent = logger as BindingLogger;
-  if (typeof parent.child !== 'function') return undefined;
-  let byPair = boundLoggers.get(logger);
-  if (byPair === undefined) {
-    byPair = new Map();
-    boundLoggers.set(logger, byPair);
-  }
+  const byPair = childrenOf(boundLoggers, logger);
+  if (byPair === undefined) return undefined;
   const { provider, alert } = report;
   const key = `${provider.type}\u0000${provider.namespace}\u0000${provider.name}\u0000${alert.namespace}\u0000${alert.name}`;
   let bound = byPair.get(key);
   if (bound === undefined) {
     if (byPair.size >= BOUND_LOGGERS_HELD) return undefined;
-    bound = parent.child({ provider: providerField(report), alert: alertField(report) });
+    bound = (logger as BindingLogger).child({ provider: providerField(report), alert: alertField(report) });
     byPair.set(key, bound);
   }
   return bound;
@@ -113,13 +108,8 @@ const boundEventLoggers = new WeakMap<Logger, Map<string, Partial<Record<EventRe
  * deliveries, a child logger per pair serializes them once (about a fifth of the line's cost).
  */
 function boundEventLogger(logger: Logger, result: EventResult, path: string): Logger | undefined {
-  const parent = logger as BindingLogger;
-  if (typeof parent.child !== 'function') return undefined;
-  let byPath = boundEventLoggers.get(logger);
-  if (byPath === undefined) {
-    byPath = new Map();
-    boundEventLoggers.set(logger, byPath);
-  }
+  const byPath = childrenOf(boundEventLoggers, logger);
+  if (byPath === undefined) return undefined;
   let byResult = byPath.get(path);
   if (byResult === undefined) {
     if (byPath.size >= BOUND_PATHS_HELD) return undefined;
@@ -128,10 +118,24 @@ function boundEventLogger(logger: Logger, result: EventResult, path: string): Lo
   }
   let bound = byResult[result];
   if (bound === undefined) {
-    bound = parent.child({ result, path });
+    bound = (logger as BindingLogger).child({ result, path });
     byResult[result] = bound;
   }
   return bound;
+}
+
+/** The children made so far for `logger` in `cache`; undefined for a logger that cannot make any. */
+function childrenOf<Child>(
+  cache: WeakMap<Logger, Map<string, Child>>,
+  logger: Logger,
+): Map<string, Child> | undefined {
+  if (typeof (logger as BindingLogger).child !== 'function') return undefined;
+  let children = cache.get(logger);
+  if (children === undefined) {
+    children = new Map();
+    cache.set(logger, children);
+  }
+  return children;
 }
 
 /** kind/namespace/name of `involvedObject`, only the string fields, never anything else of the body. */
