@@ -14,7 +14,14 @@ import { createHash, hash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { Agent } from 'undici';
-import { createDispatcher, createEventServer } from '../packages/dispatch/dist/index.js';
+
+// NOTIFLUX_BUILD names a build kept by bench/build-snapshot.mjs, to measure it beside this one.
+const { createDispatcher, createEventServer } = await import(
+  process.env.NOTIFLUX_BUILD
+    ? `../packages/dispatch/dist-${process.env.NOTIFLUX_BUILD}/index.js`
+    : '../packages/dispatch/dist/index.js'
+);
+
 import { hubDuties, oneAlertToSink, quietLogger } from './hub-duties.mjs';
 import { postlessQueue } from './postless-queue.mjs';
 

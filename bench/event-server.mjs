@@ -27,6 +27,9 @@
 // Env: BENCH_DURATION_MS (per slice, default 1500), BENCH_ROUNDS (default 10), BENCH_CONNECTIONS
 // (default 8), BENCH_PIPELINING (default 8), BENCH_WARMUP_EVENTS (events sent to each contender
 // before the first round, default 20 000); connections × pipelining requests are kept in flight.
+// BENCH_CONTENDERS (e.g. `notiflux,notiflux@before`): a comparison run of these contenders only,
+// `name@build` taking notiflux from a build kept by bench/build-snapshot.mjs; it prints each one's
+// rate, its ratio to the first and its CPU per event, and no goal.
 // Deep pipelining keeps the figure about the servers rather than about how often a busy machine
 // schedules the processes.
 import { spawn } from 'node:child_process';
@@ -49,8 +52,11 @@ const concurrency = connections * pipelining;
 const goal = 0.4;
 const target = fileURLToPath(new URL('./event-server-target.mjs', import.meta.url));
 
-async function startChild(...args) {
-  const child = spawn(process.execPath, [target, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startChild(args, env = {}) {
+  const child = spawn(process.execPath, [target, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const [line] = await createInterface({ input: child.stdout })
     [Symbol.asyncIterator]()
     .next()
@@ -200,24 +206,39 @@ async function measure(mode, child, sink) {
   };
 }
 
-const sink = await startChild('sink');
-const results = { bare: [], 'bare-post': [], 'minimal-hub': [], notiflux: [], 'notiflux-unposted': [] };
-const contenders = Object.keys(results);
+// BENCH_CONTENDERS picks the contenders (a comparison run: `notiflux@before` is notiflux from
+// the build kept as "before" by bench/build-snapshot.mjs); by default, the five of the goal.
+const chosen = process.env.BENCH_CONTENDERS?.split(',').map((contender) => contender.trim());
+const contenders = chosen ?? ['bare', 'bare-post', 'minimal-hub', 'notiflux', 'notiflux-unposted'];
+const modeOf = (contender) => contender.split('@')[0];
+const results = Object.fromEntries(contenders.map((contender) => [contender, []]));
+const sink = await startChild(['sink']);
 const children = {};
 try {
-  for (const mode of contenders) {
-    children[mode] = await startChild(mode, String(sink.port));
-    await warmUp(children[mode].port);
+  for (const contender of contenders) {
+    const build = contender.split('@')[1];
+    children[contender] = await startChild(
+      [modeOf(contender), String(sink.port)],
+      build ? { NOTIFLUX_BUILD: build } : {},
+    );
+    await warmUp(children[contender].port);
   }
   for (let round = 0; round < rounds; round++) {
     // Every other round in reverse order, so a machine that speeds up or slows down within a
     // round favours no contender.
     const order = round % 2 === 0 ? contenders : [...contenders].reverse();
-    for (const mode of order) results[mode].push(await measure(mode, children[mode], sink));
+    for (const contender of order) {
+      results[contender].push(await measure(modeOf(contender), children[contender], sink));
+    }
   }
 } finally {
   for (const child of Object.values(children)) child.stop();
   sink.stop();
+}
+
+if (chosen) {
+  printComparison();
+  process.exit(0);
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -285,4 +306,28 @@ if (contenders.every((mode) => results[mode].every((result) => result.cpu !== un
   console.log(
     `  total CPU per event, bare ÷ notiflux ${median(cpuRatios).toFixed(2).padStart(22)}   (rounds: ${cpuRatios.map((value) => value.toFixed(2)).join(', ')})`,
   );
+}
+
+/** A comparison run: each contender's rate, its ratio to the first (median of the rounds' own), its CPU per event. */
+function printComparison() {
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const [first] = contenders;
+  console.log(
+    `event server, ${contenders.join(', ')} side by side: ${rounds} round(s) of one ${durationMs} ms slice each (medians)`,
+  );
+  for (const contender of contenders) {
+    const ratios = results[contender].map(
+      (result, round) => result.sustained / results[first][round].sustained,
+    );
+    const rate = Math.round(median(results[contender].map((result) => result.sustained)));
+    const cpu = results[contender].every((result) => result.cpu !== undefined)
+      ? ['server', 'sink', 'load'].map((part) => median(results[contender].map((result) => result.cpu[part])))
+      : undefined;
+    console.log(
+      `  ${contender.padEnd(24)} ${String(rate).padStart(7)} events/s   ÷ ${first} ${median(ratios).toFixed(3)} (rounds: ${ratios.map((value) => value.toFixed(2)).join(', ')})` +
+        (cpu
+          ? `   CPU µs per event: server ${cpu[0].toFixed(1)}, sink ${cpu[1].toFixed(1)}, load ${cpu[2].toFixed(1)}`
+          : ''),
+    );
+  }
 }
