@@ -16,6 +16,13 @@ const event = {
   reportingController: 'kustomize-controller',
 } as DeliveryReport['event'];
 
+/** A logger without `child`, recording each line as its level, fields and message. */
+function childlessLogger() {
+  const lines: [string, object, string | undefined][] = [];
+  const at = (level: string) => (object: object, message?: string) => lines.push([level, object, message]);
+  return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
 function report(id: string, overrides: Partial<DeliveryReport> = {}): DeliveryReport {
   return {
     id,
@@ -69,13 +76,7 @@ describe('logDelivery', () => {
   });
 
   it('gives a logger without child the same fields on each line', () => {
-    const lines: [string, object, string | undefined][] = [];
-    const logger = {
-      debug: (object: object, message?: string) => lines.push(['debug', object, message]),
-      info: (object: object, message?: string) => lines.push(['info', object, message]),
-      warn: (object: object, message?: string) => lines.push(['warn', object, message]),
-      error: (object: object, message?: string) => lines.push(['error', object, message]),
-    };
+    const { lines, logger } = childlessLogger();
     const error = new NotifierError('HTTP_STATUS', 'generic: 500 Internal Server Error');
     logDelivery(logger, report('dead-one', { state: 'dead', attempts: 8, error }));
     logDelivery(
@@ -201,15 +202,9 @@ describe('logEvent', () => {
   });
 
   it("gives a logger without child the same fields, and follows the parent's level", () => {
-    const lines: [string, object][] = [];
-    const logger = {
-      debug: (object: object) => lines.push(['debug', object]),
-      info: (object: object) => lines.push(['info', object]),
-      warn: (object: object) => lines.push(['warn', object]),
-      error: (object: object) => lines.push(['error', object]),
-    };
+    const { lines, logger } = childlessLogger();
     logEvent(logger, { result: 'failed', path: '/', input, error: new Error('boom') });
-    expect(lines).toEqual([
+    expect(lines.map(([level, object]) => [level, object])).toEqual([
       [
         'error',
         {

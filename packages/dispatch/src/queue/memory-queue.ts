@@ -286,11 +286,10 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
   // of the receiver on the event server benchmark. A post waits at most about a tick, and not even
   // that once enough are waiting to fill every free slot: the burst is then as large as it can be,
   // and waiting longer would only hold posts back.
-  let pumpScheduled = false;
+  // At most one of the two is set: the pump waits for the tick, or for the end of the turn.
   let pumpTimer: NodeJS.Timeout | undefined;
   let pumpImmediate: NodeJS.Immediate | undefined;
   const scheduledPump = (): void => {
-    pumpScheduled = false;
     pumpTimer = undefined;
     pumpImmediate = undefined;
     pump();
@@ -299,17 +298,11 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     if (worker === undefined || pumpImmediate !== undefined) return;
     const burstIsFull = active === 0 || waiting.length - head >= concurrency - active;
     if (!burstIsFull) {
-      if (!pumpScheduled) {
-        pumpScheduled = true;
-        pumpTimer = setTimeout(scheduledPump, PUMP_TICK_MS);
-      }
+      pumpTimer ??= setTimeout(scheduledPump, PUMP_TICK_MS);
       return;
     }
-    if (pumpTimer !== undefined) {
-      clearTimeout(pumpTimer);
-      pumpTimer = undefined;
-    }
-    pumpScheduled = true;
+    clearTimeout(pumpTimer);
+    pumpTimer = undefined;
     pumpImmediate = setImmediate(scheduledPump);
   };
 
@@ -398,9 +391,9 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
       }
       // What was queued before close starts now, as it would have at the end of this turn:
       // close then waits for it like any post in flight.
-      if (pumpScheduled) {
+      if (pumpTimer !== undefined || pumpImmediate !== undefined) {
         clearTimeout(pumpTimer);
-        if (pumpImmediate !== undefined) clearImmediate(pumpImmediate);
+        clearImmediate(pumpImmediate);
         scheduledPump();
       }
       closing = true;
