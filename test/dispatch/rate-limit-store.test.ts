@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { memoryRateLimitStore } from '@notiflux/dispatch';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../support/recording-server.js';
 import { describeRateLimitStore } from './rate-limit-contract.js';
@@ -85,6 +86,107 @@ describe('memoryRateLimitStore', () => {
     expect(() => store.takeNow('k', 0, T0)).toThrow(/intervalMs must be > 0/);
     await store.close();
     expect(() => store.takeNow('k', INTERVAL, T0)).toThrow(/closed/);
+  });
+
+  it('decides, peeks and sweeps as one plain bucket per key would, whatever the order of takes, intervals and clock', () => {
+    // The semantics written out plainly: one token per key per window, windows fixed from the
+    // key's first take (in the interval that take gave), refilled when a later window starts; a
+    // clock that went back before the anchor re-anchors it, the window just taken staying taken;
+    // forgotten once idle for two intervals. The store keeps most keys in a shorter form.
+    interface ModelBucket {
+      start: number;
+      intervalMs: number;
+      lastTick: number;
+      available: number;
+    }
+    class Model {
+      buckets = new Map<string, ModelBucket>();
+      take(key: string, intervalMs: number, now: number) {
+        let bucket = this.buckets.get(key);
+        if (!bucket) {
+          bucket = { start: now, intervalMs, lastTick: 0, available: 1 };
+          this.buckets.set(key, bucket);
+        }
+        if (now < bucket.start) {
+          bucket.start = now;
+          bucket.lastTick = 0;
+        }
+        const tick = Math.floor((now - bucket.start) / bucket.intervalMs);
+        const resetAt = bucket.start + (tick + 1) * bucket.intervalMs;
+        if (bucket.lastTick < tick) {
+          bucket.available = 1;
+          bucket.lastTick = tick;
+        }
+        if (bucket.available === 0) return { allowed: false, resetAt };
+        bucket.available = 0;
+        return { allowed: true, resetAt };
+      }
+      idle(bucket: ModelBucket, now: number) {
+        const lastRefill = Math.min(bucket.start + bucket.lastTick * bucket.intervalMs, now);
+        return now - lastRefill > 2 * bucket.intervalMs;
+      }
+      peek(key: string, intervalMs: number, now: number) {
+        const bucket = this.buckets.get(key);
+        if (!bucket || this.idle(bucket, now)) return { allowed: true, resetAt: now + intervalMs };
+        const start = Math.min(now, bucket.start);
+        const tick = Math.floor((now - start) / bucket.intervalMs);
+        const refilled = now < bucket.start || bucket.lastTick < tick;
+        return { allowed: refilled || bucket.available > 0, resetAt: start + (tick + 1) * bucket.intervalMs };
+      }
+      sweep(now: number) {
+        let idle = 0;
+        for (const [key, bucket] of this.buckets) {
+          if (this.idle(bucket, now)) {
+            this.buckets.delete(key);
+            idle += 1;
+          }
+        }
+        return idle;
+      }
+    }
+    const step = fc.record({
+      op: fc.constantFrom('take', 'take', 'take', 'peek', 'sweep'),
+      key: fc.constantFrom('a', 'b', 'c'),
+      longInterval: fc.boolean(),
+      // Often exactly onto a window's edge or a millisecond either side of it.
+      advanceMs: fc.oneof(
+        fc.integer({ min: -3 * INTERVAL, max: 3 * INTERVAL }),
+        fc.constantFrom(
+          0,
+          1,
+          -1,
+          INTERVAL,
+          INTERVAL - 1,
+          INTERVAL + 1,
+          2 * INTERVAL,
+          -INTERVAL,
+          2 * INTERVAL + 1,
+        ),
+      ),
+    });
+    fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 60 }), async (steps) => {
+        // A sweep interval longer than any run: sweeps happen only when asked for.
+        const store = memoryRateLimitStore({ sweepIntervalMs: 1_000 * INTERVAL });
+        const model = new Model();
+        let now = T0;
+        try {
+          for (const { op, key, longInterval, advanceMs } of steps) {
+            now += advanceMs;
+            const interval = longInterval ? 2 * INTERVAL : INTERVAL;
+            if (op === 'take')
+              expect(store.takeNow(key, interval, now)).toEqual(model.take(key, interval, now));
+            else if (op === 'peek')
+              expect(await store.peek(key, interval, now)).toEqual(model.peek(key, interval, now));
+            else expect(store.sweep(now)).toBe(model.sweep(now));
+            expect(store.size).toBe(model.buckets.size);
+          }
+        } finally {
+          await store.close();
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('holds 1,000,000 keys and gives the memory back once the window has passed', async () => {

@@ -29,6 +29,13 @@ class Bucket {
     readonly intervalMs: number,
   ) {}
 
+  /** The bucket a key held in the short form `start` stands for: its first window taken. */
+  static taken(start: number, intervalMs: number): Bucket {
+    const bucket = new Bucket(start, intervalMs);
+    bucket.available = 0;
+    return bucket;
+  }
+
   take(nowMs: number): RateLimitDecision {
     // A clock that went back before the anchor re-anchors the bucket at now, keeping the token
     // state: the window just taken stays taken.
@@ -93,23 +100,38 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
     checkTime(options.sweepIntervalMs, 'sweepIntervalMs');
     if (options.sweepIntervalMs <= 0) throw new TypeError('sweepIntervalMs must be > 0');
   }
-  let buckets = new Map<string, Bucket>();
+  // Most keys are taken once and never again (each event's key differs from the last), so a key
+  // whose only take was its first holds the number its window starts at rather than a Bucket:
+  // `Bucket.taken(start, standardIntervalMs)` is what it stands for. That is a quarter of the
+  // memory per key, and on a busy hub every key outlives many collections of the young
+  // generation, so each byte held is a byte the collector copies and later marks again. A key is
+  // made a Bucket when it needs one: a take in a later window, a clock that went back, or an
+  // interval other than the store's usual one.
+  let buckets = new Map<string, Bucket | number>();
+  /** The interval of the first take: what a key held as a number was taken with. */
+  let standardIntervalMs: number | undefined;
   let sweepIntervalMs = options.sweepIntervalMs;
   let nextSweepAt: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
+  /** `Bucket.idleAt` for either form. */
+  const idleAt = (held: Bucket | number, nowMs: number): boolean =>
+    typeof held === 'number'
+      ? nowMs - Math.min(held, nowMs) > IDLE_INTERVALS * (standardIntervalMs as number)
+      : held.idleAt(nowMs);
+
   const sweep = (nowMs: number): number => {
     let idle = 0;
-    for (const bucket of buckets.values()) if (bucket.idleAt(nowMs)) idle += 1;
+    for (const held of buckets.values()) if (idleAt(held, nowMs)) idle += 1;
     if (idle === 0) return 0;
     if (idle > buckets.size / 2) {
       // Copy the survivors so the table's memory is given back, not only its entries.
-      const kept = new Map<string, Bucket>();
-      for (const [key, bucket] of buckets) if (!bucket.idleAt(nowMs)) kept.set(key, bucket);
+      const kept = new Map<string, Bucket | number>();
+      for (const [key, held] of buckets) if (!idleAt(held, nowMs)) kept.set(key, held);
       buckets = kept;
     } else {
-      for (const [key, bucket] of buckets) if (bucket.idleAt(nowMs)) buckets.delete(key);
+      for (const [key, held] of buckets) if (idleAt(held, nowMs)) buckets.delete(key);
     }
     return idle;
   };
@@ -130,6 +152,7 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
   };
 
   const startSweeping = (nowMs: number, intervalMs: number): void => {
+    standardIntervalMs = intervalMs;
     sweepIntervalMs ??= intervalMs;
     nextSweepAt = nowMs + sweepIntervalMs;
     timer = setInterval(() => sweepIfDue(clock()), sweepIntervalMs);
@@ -144,12 +167,26 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
     checkTime(nowMs, 'nowMs');
     if (nextSweepAt === undefined) startSweeping(nowMs, intervalMs);
     else sweepIfDue(nowMs);
-    let bucket = buckets.get(key);
-    if (bucket === undefined) {
-      bucket = new Bucket(nowMs, intervalMs);
+    const held = buckets.get(key);
+    if (held === undefined) {
+      if (intervalMs === standardIntervalMs) {
+        // A new bucket's take at its anchor: allowed, and its first window is taken.
+        buckets.set(key, nowMs);
+        return { allowed: true, resetAt: nowMs + intervalMs };
+      }
+      const bucket = new Bucket(nowMs, intervalMs);
       buckets.set(key, bucket);
+      return bucket.take(nowMs);
     }
-    return bucket.take(nowMs);
+    if (typeof held === 'number') {
+      const interval = standardIntervalMs as number;
+      // Again within its first window: refused, and nothing changes.
+      if (nowMs >= held && nowMs < held + interval) return { allowed: false, resetAt: held + interval };
+      const bucket = Bucket.taken(held, interval);
+      buckets.set(key, bucket);
+      return bucket.take(nowMs);
+    }
+    return held.take(nowMs);
   };
 
   return {
@@ -162,8 +199,9 @@ export function memoryRateLimitStore(options: MemoryRateLimitStoreOptions = {}):
       return takeNow(key, intervalMs, nowMs);
     },
     async peek(key: string, intervalMs: number, nowMs: number): Promise<RateLimitDecision> {
-      const bucket = buckets.get(key);
-      if (bucket === undefined || bucket.idleAt(nowMs)) return { allowed: true, resetAt: nowMs + intervalMs };
+      const held = buckets.get(key);
+      if (held === undefined || idleAt(held, nowMs)) return { allowed: true, resetAt: nowMs + intervalMs };
+      const bucket = typeof held === 'number' ? Bucket.taken(held, standardIntervalMs as number) : held;
       return bucket.peek(nowMs);
     },
     async close(): Promise<void> {
