@@ -52,6 +52,36 @@ describe('dispatch: from an event to the request a provider receives', () => {
     await dispatcher.close();
   });
 
+  it("keeps the queued delivery apart from the caller's result: changes to the result never reach the post", async () => {
+    const hook = await server();
+    const dispatcher = createDispatcher(
+      manifests({
+        providers: [provider('hook', { type: 'generic', address: `${hook.url}/hook` }, 'apps')],
+        alerts: [appsAlert('webapp', { eventMetadata: { env: 'prod' } })],
+      }),
+    );
+    const result = await dispatcher.dispatch(rawErrorEvent);
+    if (result.status !== 'accepted') throw new Error(`not accepted: ${result.status}`);
+    const [delivery] = result.deliveries;
+    const event = delivery?.event as Event;
+    // The queue keeps the dispatcher's own copy: none of the event's three objects is shared.
+    event.message = 'changed by the caller';
+    (event.metadata as Record<string, string>).env = 'changed';
+    event.involvedObject.name = 'changed';
+    // The Alert and Provider are the configuration's own, shared by every delivery: frozen.
+    expect(Object.isFrozen(delivery?.alert)).toBe(true);
+    expect(Object.isFrozen(delivery?.provider)).toBe(true);
+    expect(() => {
+      (delivery?.alert as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
+    await dispatcher.drain();
+    const body = JSON.parse(hook.requests[0]?.body ?? '');
+    expect(body.message).toBe(rawErrorEvent.message);
+    expect(body.metadata.env).toBe('prod');
+    expect(body.involvedObject.name).toBe(rawErrorEvent.involvedObject.name);
+    await dispatcher.close();
+  });
+
   it('rejects an invalid event with INVALID_EVENT before counting it', async () => {
     const queue = recordingQueue();
     const dispatcher = createDispatcher(

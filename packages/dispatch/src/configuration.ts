@@ -53,7 +53,8 @@ export function configure(manifests: Manifests, notifiers: Notifiers): Configura
       : undefined;
     providers.set(key, {
       provider,
-      ref: { name, namespace, type: provider.spec.type },
+      // Frozen: every delivery to this Provider, queued ones included, holds this same object.
+      ref: Object.freeze({ name, namespace, type: provider.spec.type }),
       suspended: provider.spec.suspend === true,
       setsCommitStatus: providerCategoryOf(provider.spec.type) === 'commit-status',
       ...(commitStatusExpr ? { commitStatusExpr } : {}),

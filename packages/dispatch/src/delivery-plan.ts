@@ -36,6 +36,11 @@ export interface PlanOptions {
 /** What one matched Alert does with the event: the Delivery, and what to queue when it is queued. */
 export interface DeliveryPlan {
   delivery: Delivery;
+  /**
+   * Shares nothing that can change with `delivery` (which the caller of `dispatch` gets): its
+   * event is a copy of its own, its Alert and Provider are the frozen ones of the configuration.
+   * A queue can keep it as it is.
+   */
   queued?: QueuedDelivery;
   /** Why it was refused, in words, for logs and explanations. */
   problem?: string;
@@ -85,7 +90,7 @@ export function planDelivery(
   if (!configured.setsCommitStatus) {
     return {
       delivery: { id: base.id, alert: base.alert, provider, state: 'queued', event: merged },
-      queued: { id: base.id, alert: base.alert, provider, event: merged },
+      queued: { id: base.id, alert: base.alert, provider, event: queueCopy(merged) },
     };
   }
   const status = commitStatusIdFor(configured.commitStatusExpr, merged, alert.alert, configured.provider);
@@ -99,7 +104,7 @@ export function planDelivery(
     delivery: { ...base, state: 'queued', event: merged },
     queued: {
       ...base,
-      event: merged,
+      event: queueCopy(merged),
       commitStatus: status.id,
       supersede: {
         key: `${provider.namespace}/${provider.name}\u0000${getRevision(merged) ?? ''}\u0000${status.id}`,
@@ -107,4 +112,15 @@ export function planDelivery(
       },
     },
   };
+}
+
+/**
+ * The queue's own copy of a merged event, sharing no object with it. The event is plain data of
+ * a known shape (strings in three objects), so spreads copy all of it, several times faster
+ * than the queue's general copy.
+ */
+function queueCopy(event: Event): Event {
+  const copy: Event = { ...event, involvedObject: { ...event.involvedObject } };
+  if (event.metadata !== undefined) copy.metadata = { ...event.metadata };
+  return copy;
 }

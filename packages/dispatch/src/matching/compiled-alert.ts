@@ -27,7 +27,8 @@ export function compileAlert(alert: Alert): CompiledAlert {
   const { namespace, name } = alert.metadata;
   return {
     alert,
-    ref: { name, namespace },
+    // Frozen: every delivery of this Alert, queued ones included, holds this same object.
+    ref: Object.freeze({ name, namespace }),
     severity: alert.spec.eventSeverity ?? 'info',
     sources: (alert.spec.eventSources ?? []).map((source) => eventSource(source, namespace)),
     inclusion: (alert.spec.inclusionList ?? []).map(compileRe2),

@@ -11,6 +11,7 @@ import type {
   QueueOptions,
   QueueWorker,
 } from './delivery-queue.js';
+import { takeHandedOver } from './hand-over.js';
 import { plainCopy } from './plain-copy.js';
 import { checkSchedule, nextAttemptDelayMs } from './retry-schedule.js';
 
@@ -106,6 +107,8 @@ function copyOf(delivery: QueuedDelivery, index: number): QueuedDelivery {
   ) {
     throw new TypeError(`deliveries[${index}].supersede must be { key: string, order: number }`);
   }
+  // The dispatcher's own deliveries are made for the queue, plain data that nothing else holds.
+  if (takeHandedOver(delivery)) return delivery;
   // A copy, as a queue in Redis would hold: later changes by the caller do not reach the post,
   // and anything that is not plain data fails here rather than on another process.
   try {
