@@ -2,10 +2,16 @@
  * The event server's Prometheus metrics, in a registry of its own (never prom-client's global
  * one, so two servers in one process, or a host application's metrics, do not collide).
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, type Histogram, Registry } from 'prom-client';
 import type { DeliveryReport } from '../delivery.js';
 import type { Dispatcher } from '../dispatcher-types.js';
 import type { QueueCounts } from '../queue/delivery-queue.js';
+import { DeliveryDurationHistogram } from './delivery-duration-histogram.js';
+
+/** Upper bounds of the delivery duration buckets, in seconds. */
+export const DELIVERY_DURATION_BUCKETS: readonly number[] = [
+  0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60,
+];
 
 /** What became of one request to the event endpoint. */
 export type EventResult =
@@ -57,13 +63,8 @@ export function createServerMetrics(
       deliveryCounts.clear();
     },
   });
-  const duration = new Histogram({
-    name: 'notiflux_delivery_duration_seconds',
-    help: "Duration of a delivery's last post, by provider type and outcome",
-    labelNames: ['provider_type', 'outcome'],
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60],
-    registers,
-  });
+  const duration = new DeliveryDurationHistogram(DELIVERY_DURATION_BUCKETS);
+  registry.registerMetric(duration as unknown as Histogram);
 
   // One counts() per scrape for the four gauges: prom-client calls every collect() in the same
   // tick, so they share the pending promise.
@@ -108,7 +109,7 @@ export function createServerMetrics(
       }
       byOutcome.set(report.state, (byOutcome.get(report.state) ?? 0) + 1);
       if (report.durationMs !== undefined) {
-        duration.observe({ provider_type: type, outcome: report.state }, report.durationMs / 1000);
+        duration.observe(type, report.state, report.durationMs / 1000);
       }
     },
   };
