@@ -18,7 +18,7 @@ import type { CompiledAlert } from './matching/compiled-alert.js';
 import { alertTakes, type LabelsOutcome, matchAlert, type ObjectLabels } from './matching/match-alert.js';
 import { Notifiers } from './notifiers.js';
 import type { DeliveryQueue } from './queue/delivery-queue.js';
-import { handOver } from './queue/hand-over.js';
+import { enqueueHandedOver, type HandOverQueue } from './queue/hand-over.js';
 import { DEFAULT_CLOSE_TIMEOUT_MS, memoryQueue } from './queue/memory-queue.js';
 import { duplicateKey } from './rate-limit/duplicate-key.js';
 import { memoryRateLimitStore } from './rate-limit/memory-rate-limit-store.js';
@@ -124,13 +124,16 @@ class FluxDispatcher implements Dispatcher {
 
     const plans = matched.map((alert) => this.plan(incoming, alert, true));
     const queued: QueuedDelivery[] = [];
-    for (const plan of plans) if (plan.queued) queued.push(handOver(plan.queued));
+    for (const plan of plans) if (plan.queued) queued.push(plan.queued);
     this.logOutcomes(incoming, plans);
     if (queued.length > 0) {
       // Once the queue has started, no wait (an await is a turn of the microtask queue per event).
       if (!this.queueStarted) await this.started;
-      if (this.queue.enqueueNow) this.queue.enqueueNow(queued);
-      else await this.queue.enqueue(queued);
+      // The memory queue keeps the planned deliveries as they are: they share nothing with the result.
+      const queue = this.queue as DeliveryQueue & Partial<HandOverQueue>;
+      if (queue[enqueueHandedOver]) queue[enqueueHandedOver](queued);
+      else if (queue.enqueueNow) queue.enqueueNow(queued);
+      else await queue.enqueue(queued);
     }
     const deliveries = plans.map((plan) => plan.delivery);
     return rateLimit ? { status: 'accepted', deliveries, rateLimit } : { status: 'accepted', deliveries };

@@ -11,7 +11,7 @@ import type {
   QueueOptions,
   QueueWorker,
 } from './delivery-queue.js';
-import { takeHandedOver } from './hand-over.js';
+import { enqueueHandedOver, type HandOverQueue } from './hand-over.js';
 import { plainCopy } from './plain-copy.js';
 import { checkSchedule, nextAttemptDelayMs } from './retry-schedule.js';
 
@@ -107,8 +107,6 @@ function copyOf(delivery: QueuedDelivery, index: number): QueuedDelivery {
   ) {
     throw new TypeError(`deliveries[${index}].supersede must be { key: string, order: number }`);
   }
-  // The dispatcher's own deliveries are made for the queue, plain data that nothing else holds.
-  if (takeHandedOver(delivery)) return delivery;
   // A copy, as a queue in Redis would hold: later changes by the caller do not reach the post,
   // and anything that is not plain data fails here rather than on another process.
   try {
@@ -312,11 +310,9 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
   const closedError = (what: string) =>
     new Error(`memoryQueue is closed: ${what} after close() is refused (nothing was queued)`);
 
-  const enqueueNow = (deliveries: readonly QueuedDelivery[]): void => {
-    if (closing) throw closedError('enqueue()');
-    if (!Array.isArray(deliveries)) throw new TypeError('deliveries must be an array');
-    const copies = deliveries.map(copyOf);
-    for (const delivery of copies) {
+  /** Queues `deliveries` as they are: copies, or deliveries made for this queue alone. */
+  const keep = (deliveries: readonly QueuedDelivery[]): void => {
+    for (const delivery of deliveries) {
       if (pending.has(delivery.id)) continue;
       // Queued again after it died: it leaves the dead set and starts afresh.
       if (dead.size > 0) dead.remove(delivery.id);
@@ -328,7 +324,14 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     schedulePump();
   };
 
-  return {
+  const enqueueNow = (deliveries: readonly QueuedDelivery[]): void => {
+    if (closing) throw closedError('enqueue()');
+    if (!Array.isArray(deliveries)) throw new TypeError('deliveries must be an array');
+    keep(deliveries.map(copyOf));
+  };
+
+  // Returned as a MemoryQueue: the hand-over method is for the dispatcher alone.
+  const queue: MemoryQueue & HandOverQueue = {
     get unfinished() {
       return pending.size;
     },
@@ -344,6 +347,11 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
     },
 
     enqueueNow,
+
+    [enqueueHandedOver](deliveries: readonly QueuedDelivery[]): void {
+      if (closing) throw closedError('enqueue()');
+      keep(deliveries);
+    },
 
     async enqueue(deliveries: readonly QueuedDelivery[]): Promise<void> {
       enqueueNow(deliveries);
@@ -428,4 +436,5 @@ export function memoryQueue(options: MemoryQueueOptions = {}): MemoryQueue {
       return closed;
     },
   };
+  return queue;
 }
