@@ -24,7 +24,7 @@
 // /proc exists, the CPU each contender, the sink and the load generator used per event over the
 // sustained slice, and the ratio of those totals (steadier than events/s on a shared machine).
 // Run after `pnpm build`: node bench/event-server.mjs
-// Env: BENCH_DURATION_MS (per slice, default 1500), BENCH_ROUNDS (default 10), BENCH_CONNECTIONS
+// Env: BENCH_DURATION_MS (per slice, default 1500), BENCH_ROUNDS (default 16), BENCH_CONNECTIONS
 // (default 8), BENCH_PIPELINING (default 8), BENCH_WARMUP_EVENTS (events sent to each contender
 // before the first round, default 20 000); connections × pipelining requests are kept in flight.
 // BENCH_CONTENDERS (e.g. `notiflux,notiflux@before`): a comparison run of these contenders only,
@@ -44,7 +44,7 @@ for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'http_proxy', 'htt
 }
 
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 1500);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 16);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const pipelining = Number(process.env.BENCH_PIPELINING ?? 8);
 const warmupEvents = Number(process.env.BENCH_WARMUP_EVENTS ?? 20_000);
@@ -209,7 +209,9 @@ async function measure(mode, child, sink) {
 // BENCH_CONTENDERS picks the contenders (a comparison run: `notiflux@before` is notiflux from
 // the build kept as "before" by bench/build-snapshot.mjs); by default, the five of the goal.
 const chosen = process.env.BENCH_CONTENDERS?.split(',').map((contender) => contender.trim());
-const contenders = chosen ?? ['bare', 'bare-post', 'minimal-hub', 'notiflux', 'notiflux-unposted'];
+// The two of the goal's ratio next to each other: a round's ratio compares slices a few seconds
+// apart rather than three slices apart, and the machine drifts less between them.
+const contenders = chosen ?? ['bare', 'notiflux', 'bare-post', 'minimal-hub', 'notiflux-unposted'];
 const modeOf = (contender) => contender.split('@')[0];
 const results = Object.fromEntries(contenders.map((contender) => [contender, []]));
 const sink = await startChild(['sink']);
