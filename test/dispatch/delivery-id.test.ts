@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { type Event, parseEvent } from '@notiflux/providers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deliveryId } from '../../packages/dispatch/src/delivery-id.js';
+import { deliveryId, eventIdentity } from '../../packages/dispatch/src/delivery-id.js';
 
 /** The definition, written plainly: keys sorted by UTF-16 code units, undefined left out. */
 function sortedJson(value: unknown): string {
@@ -21,8 +21,12 @@ function sortedJson(value: unknown): string {
 const alert = { namespace: 'apps', name: 'on-call' };
 const provider = { namespace: 'apps', name: 'sink', type: 'generic' };
 
-function definedId(event: Event, sourceMetadata?: Record<string, string>): string {
-  const text = `${sortedJson(event)}\n${sortedJson(sourceMetadata ?? {})}\n${alert.namespace}/${alert.name}\n${provider.namespace}/${provider.name}`;
+function definedId(
+  event: Event,
+  sourceMetadata?: Record<string, string>,
+  { alert: alertRef, provider: providerRef } = { alert, provider },
+): string {
+  const text = `${sortedJson(event)}\n${sortedJson(sourceMetadata ?? {})}\n${alertRef.namespace}/${alertRef.name}\n${providerRef.namespace}/${providerRef.name}`;
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 32);
 }
 
@@ -82,7 +86,9 @@ describe('delivery ids', () => {
   it('are the hash of the sorted-key text for any event and source metadata', () => {
     fc.assert(
       fc.property(event, maybe(record), (parsed, sourceMetadata) => {
-        expect(deliveryId(parsed, sourceMetadata, alert, provider)).toBe(definedId(parsed, sourceMetadata));
+        expect(deliveryId(eventIdentity(parsed, sourceMetadata), alert, provider)).toBe(
+          definedId(parsed, sourceMetadata),
+        );
       }),
       { numRuns: 500 },
     );
@@ -99,8 +105,27 @@ describe('delivery ids', () => {
       metadata: { revision: 'main@sha1:abc', 10: 'ten', 2: 'two', b: 'b' },
     });
     const reordered = { ...base, metadata: { b: 'b', 2: 'two', revision: 'main@sha1:abc', 10: 'ten' } };
-    const id = deliveryId(base, { cluster: 'prod', az: 'eu-1' }, alert, provider);
-    expect(deliveryId(reordered, { az: 'eu-1', cluster: 'prod' }, alert, provider)).toBe(id);
+    const id = deliveryId(eventIdentity(base, { cluster: 'prod', az: 'eu-1' }), alert, provider);
+    expect(deliveryId(eventIdentity(reordered, { az: 'eu-1', cluster: 'prod' }), alert, provider)).toBe(id);
     expect(id).toBe(definedId(base, { az: 'eu-1', cluster: 'prod' }));
+  });
+  it("share the event's part between the Alerts and Providers it is delivered through", () => {
+    const parsed = parseEvent({
+      involvedObject: { kind: 'HelmRelease', namespace: 'apps', name: 'podinfo' },
+      severity: 'error',
+      timestamp: '2026-12-06T05:00:00Z',
+      message: 'install failed',
+      reason: 'InstallFailed',
+      reportingController: 'helm-controller',
+    });
+    const identity = eventIdentity(parsed, { cluster: 'prod-eu' });
+    const pairs = [
+      { alert, provider },
+      { alert: { namespace: 'apps', name: 'audit' }, provider },
+      { alert, provider: { namespace: 'apps', name: 'chat', type: 'slack' } },
+    ];
+    const ids = pairs.map((pair) => deliveryId(identity, pair.alert, pair.provider));
+    expect(new Set(ids).size).toBe(3);
+    expect(ids).toEqual(pairs.map((pair) => definedId(parsed, { cluster: 'prod-eu' }, pair)));
   });
 });

@@ -5,23 +5,28 @@ import { sha256Hex } from './sha256-hex.js';
 /**
  * A delivery's id: a hash of the whole event as received (timestamp included), the source's
  * metadata, the Alert and the Provider. A producer re-sending the same request gets the same
- * ids, so a queue that refuses known ids queues it once. `event` is `parseEvent`'s copy: the
- * Event's fields and nothing else.
+ * ids, so a queue that refuses known ids queues it once. Made in two parts: `eventIdentity`, the
+ * event's share of the hashed text, once per event, however many Alerts it matches; then the id
+ * of each delivery from it.
  */
-export function deliveryId(
-  event: Event,
-  sourceMetadata: Record<string, string> | undefined,
-  alert: ObjectRef,
-  provider: ObjectRef,
-): string {
-  const identity = `${eventCanonicalJson(event)}\n${sourceMetadata === undefined ? '{}' : recordCanonicalJson(sourceMetadata)}\n${alert.namespace}/${alert.name}\n${provider.namespace}/${provider.name}`;
-  return sha256Hex(identity).slice(0, 32);
+export function deliveryId(eventIdentityText: string, alert: ObjectRef, provider: ObjectRef): string {
+  return sha256Hex(
+    `${eventIdentityText}\n${alert.namespace}/${alert.name}\n${provider.namespace}/${provider.name}`,
+  ).slice(0, 32);
+}
+
+/**
+ * The event's share of its deliveries' hashed text: its canonical JSON and the source metadata's.
+ * `event` is `parseEvent`'s copy: the Event's fields and nothing else.
+ */
+export function eventIdentity(event: Event, sourceMetadata: Record<string, string> | undefined): string {
+  return `${eventCanonicalJson(event)}\n${sourceMetadata === undefined ? '{}' : recordCanonicalJson(sourceMetadata)}`;
 }
 
 /**
  * `canonicalJson` of an event as `parseEvent` returns it (the Event's fields and nothing else),
  * in one `JSON.stringify` of a copy whose keys are already in sorted order: half the time of the
- * key-by-key walk, and it runs for every delivery. The text is the same.
+ * key-by-key walk, and it runs for every event. The text is the same.
  */
 function eventCanonicalJson(event: Event): string {
   const metadata = event.metadata === undefined ? undefined : sortedCopy(event.metadata);

@@ -1,7 +1,7 @@
 import { type Event, getRevision, type MetadataConflict, normalizeEventMetadata } from '@notiflux/providers';
 import type { ConfiguredProvider } from './configuration.js';
 import type { Delivery, QueuedDelivery } from './delivery.js';
-import { deliveryId } from './delivery-id.js';
+import { deliveryId, eventIdentity } from './delivery-id.js';
 import { commitStatusIdFor } from './delivery-rules/commit-status-id.js';
 import { providerRule } from './delivery-rules/provider-rules.js';
 import type { CompiledAlert } from './matching/compiled-alert.js';
@@ -10,6 +10,7 @@ import { cleanEventMetadata, mergeReadsCleanedForm } from './metadata/clean-meta
 /** One event as it arrived: validated, where it came from, and its cleaned form when it is asked for. */
 export class IncomingEvent {
   private cleanedForm: Event | undefined;
+  private identityText: string | undefined;
 
   constructor(
     /** As received (validated): the delivery ids, the matching and most of the rest read it. */
@@ -25,6 +26,12 @@ export class IncomingEvent {
   get cleaned(): Event {
     this.cleanedForm ??= cleanEventMetadata(this.event);
     return this.cleanedForm;
+  }
+
+  /** The event's share of its delivery ids (`eventIdentity`), made once for all the Alerts it matches. */
+  get identity(): string {
+    this.identityText ??= eventIdentity(this.event, this.sourceMetadata);
+    return this.identityText;
   }
 }
 
@@ -60,7 +67,7 @@ export function planDelivery(
   const { event, sourceMetadata } = incoming;
   const provider = configured.ref;
   const base = {
-    id: deliveryId(event, sourceMetadata, alert.ref, provider),
+    id: deliveryId(incoming.identity, alert.ref, provider),
     alert: alert.ref,
     provider,
   };
