@@ -109,6 +109,7 @@ describe('delivery ids', () => {
     expect(deliveryId(eventIdentity(reordered, { az: 'eu-1', cluster: 'prod' }), alert, provider)).toBe(id);
     expect(id).toBe(definedId(base, { az: 'eu-1', cluster: 'prod' }));
   });
+
   it("share the event's part between the Alerts and Providers it is delivered through", () => {
     const parsed = parseEvent({
       involvedObject: { kind: 'HelmRelease', namespace: 'apps', name: 'podinfo' },
